@@ -1,0 +1,417 @@
+"""A case: one country assessment, read from a folder of CSV files and `case.yaml`.
+
+`load_case` reads and checks every file and the relations between them. Structural problems
+raise InputError (all of them at once); row-level problems that only make one commitment
+impossible are left to `subnat.commitments.screen`, which excludes them with a reason code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+
+from subnat.config import key_lines, read_yaml
+from subnat.errors import InputError, Problem
+from subnat.tables import Column, read_csv
+
+ACTOR_TYPES = frozenset({"region", "city", "company"})
+JURISDICTION_TYPES = frozenset({"region", "city"})
+TARGET_TYPES = frozenset({
+    "absolute", "baseline", "intensity_gdp", "intensity_capita", "fixed_level", "net_zero",
+    "renewable_electricity", "peaking",
+})
+STATUSES = frozenset({"law", "policy", "pledge"})
+MAX_EMISSIONS_MT = 20_000.0  # above any country's annual emissions: a unit error (data.md §1)
+
+ACTORS = (
+    Column("actor_id", required=True, nonempty=True),
+    Column("name", required=True, nonempty=True),
+    Column("actor_type", "enum", required=True, nonempty=True, allowed=ACTOR_TYPES),
+    Column("country", required=True, nonempty=True),
+    Column("parent_id"),
+    Column("population", "float", minimum=0),
+    Column("gdp_musd", "float", minimum=0),
+    Column("source"),
+)
+INVENTORY = (
+    Column("actor_id", required=True, nonempty=True),
+    Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2100),
+    Column("emissions_mt", "float", required=True, nonempty=True, minimum=0, maximum=MAX_EMISSIONS_MT,
+           hint="Mt CO2e per year; a value this large is usually t or kt entered as Mt"),
+    Column("scope"),
+    Column("source"),
+)
+COMMITMENTS = (
+    Column("commitment_id", required=True, nonempty=True),
+    Column("actor_id", required=True),
+    Column("target_type", required=True),
+    Column("target_year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
+    Column("value", "float", required=True, minimum=0, maximum=MAX_EMISSIONS_MT),
+    Column("base_year", "int", minimum=1900, maximum=2100),
+    Column("base_year_emissions_mt", "float", minimum=0, maximum=MAX_EMISSIONS_MT,
+           hint="Mt CO2e per year; a value this large is usually t or kt entered as Mt"),
+    Column("coverage", "float", minimum=0, maximum=1),
+    Column("scope"),
+    Column("status", "enum", allowed=STATUSES),
+    Column("in_national_projection", "bool"),
+    Column("bau_emissions_mt", "float", minimum=0, maximum=MAX_EMISSIONS_MT),
+    Column("reference_share", "float", minimum=0, maximum=1),
+    Column("source"),
+)
+LOCATIONS = (
+    Column("company_id", required=True, nonempty=True),
+    Column("jurisdiction_id", required=True, nonempty=True),
+    Column("share", "float", required=True, nonempty=True, minimum=0, maximum=1),
+    Column("source"),
+)
+NATIONAL = (
+    Column("series", required=True, nonempty=True),
+    Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
+    Column("emissions_mt", "float", required=True, nonempty=True, minimum=0, maximum=100_000),
+    Column("source"),
+)
+DRIVERS = (
+    Column("actor_id", required=True, nonempty=True),
+    Column("driver", "enum", required=True, nonempty=True, allowed=frozenset({"gdp", "population"})),
+    Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
+    Column("value", "float", required=True, nonempty=True, minimum=0),
+    Column("source"),
+)
+PROGRESS = (
+    Column("actor_type", "enum", required=True, nonempty=True, allowed=ACTOR_TYPES),
+    Column("source", required=True, nonempty=True),
+    Column("r", "float"),
+    Column("target_year", "int", minimum=1900, maximum=2150),
+    Column("observed_year", "int", minimum=1900, maximum=2150),
+)
+
+REQUIRED_FILES = {
+    "actors.csv": ACTORS, "inventory.csv": INVENTORY, "commitments.csv": COMMITMENTS,
+    "national.csv": NATIONAL,
+}
+OPTIONAL_FILES = {
+    "company_locations.csv": LOCATIONS, "drivers.csv": DRIVERS, "progress.csv": PROGRESS,
+}
+
+
+@dataclass
+class CaseMeta:
+    """The settings of `case.yaml`."""
+
+    name: str
+    country: str
+    base_year: int
+    first_year: int
+    last_year: int
+    reporting_years: list[int]
+    gwp: str
+    lulucf: str
+    ndc: list[dict[str, Any]]
+    description: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
+@dataclass
+class Case:
+    """A validated case: metadata plus typed tables (each with a `_line` column)."""
+
+    meta: CaseMeta
+    path: Path
+    actors: pd.DataFrame
+    inventory: pd.DataFrame
+    commitments: pd.DataFrame
+    national: pd.DataFrame
+    company_locations: pd.DataFrame
+    drivers: pd.DataFrame
+    progress: pd.DataFrame | None
+    files: dict[str, Path]
+
+
+def embedded_cases() -> dict[str, Path]:
+    """Embedded case folders shipped in the package, by name."""
+    root = Path(str(resources.files("subnat").joinpath("data/cases")))
+    return {p.name: p for p in sorted(root.iterdir()) if (p / "case.yaml").is_file()}
+
+
+def resolve_case(case: str | Path) -> Path:
+    """A case folder from a path or an embedded case name."""
+    path = Path(case)
+    if path.is_dir():
+        return path
+    cases = embedded_cases()
+    if str(case) in cases:
+        return cases[str(case)]
+    names = ", ".join(cases) or "none"
+    raise InputError(Problem(str(case), None, None,
+                             f"no such case folder and no embedded case of that name "
+                             f"(embedded: {names})"))
+
+
+def load_case(case: str | Path) -> Case:
+    """Read and check a case folder (or embedded case name); raise InputError on problems."""
+    folder = resolve_case(case)
+    problems: list[Problem] = []
+    meta = None
+    try:
+        meta = _read_meta(folder)
+    except InputError as exc:
+        problems += exc.problems
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {"case.yaml": folder / "case.yaml"}
+    for name, columns in {**REQUIRED_FILES, **OPTIONAL_FILES}.items():
+        path = folder / name
+        if not path.is_file():
+            if name in REQUIRED_FILES:
+                problems.append(Problem(name, None, None, f"required file missing from {folder}"))
+            continue
+        files[name] = path
+        try:
+            tables[name] = read_csv(path, columns)
+        except InputError as exc:
+            problems += exc.problems
+    if problems or meta is None:
+        raise InputError(problems)
+    empty_locations = pd.DataFrame({c.name: pd.Series(dtype=object) for c in LOCATIONS})
+    empty_drivers = pd.DataFrame({c.name: pd.Series(dtype=object) for c in DRIVERS})
+    result = Case(
+        meta=meta, path=folder,
+        actors=_with_defaults(tables["actors.csv"]),
+        inventory=tables["inventory.csv"],
+        commitments=tables["commitments.csv"],
+        national=tables["national.csv"],
+        company_locations=tables.get("company_locations.csv", empty_locations.assign(_line=[])),
+        drivers=tables.get("drivers.csv", empty_drivers.assign(_line=[])),
+        progress=tables.get("progress.csv"),
+        files=files,
+    )
+    _default_scopes(result)
+    check_relations(result)
+    return result
+
+
+def _read_meta(folder: Path) -> CaseMeta:
+    path = folder / "case.yaml"
+    if not path.is_file():
+        raise InputError(Problem("case.yaml", None, None, f"required file missing from {folder}"))
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(Problem("case.yaml", 1, None, "expected a mapping of case settings"))
+    schema = _case_schema()
+    lines = key_lines(path)
+    problems = []
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(data):
+        key = tuple(str(p) for p in error.absolute_path)
+        line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
+        problems.append(Problem("case.yaml", line, ".".join(key) or "(top level)", error.message))
+    if problems:
+        raise InputError(sorted(problems))
+    first, last = data["years"]
+    if first >= last:
+        problems.append(Problem("case.yaml", lines.get(("years",)), "years",
+                                f"first year {first} must be before last year {last}"))
+    for year in data["reporting_years"]:
+        if not first <= year <= last:
+            problems.append(Problem("case.yaml", lines.get(("reporting_years",)), "reporting_years",
+                                    f"reporting year {year} outside years {first}-{last}"))
+    if not data["ndc"]:
+        problems.append(Problem("case.yaml", lines.get(("ndc",)), "ndc", "at least one NDC level is required"))
+    for i, ndc in enumerate(data["ndc"]):
+        if ndc["type"] in ("absolute", "baseline") and ndc["value"] > 1:
+            problems.append(Problem("case.yaml", lines.get(("ndc", str(i), "value")), f"ndc.{i}.value",
+                                    f"a reduction fraction is at most 1 (0.26 = 26 %), found {ndc['value']}"))
+    if problems:
+        raise InputError(problems)
+    ndc = [{"base_year": data["base_year"], "conditional": False, **n} for n in data["ndc"]]
+    return CaseMeta(
+        name=data.get("name", folder.name), country=data["country"], base_year=data["base_year"],
+        first_year=first, last_year=last, reporting_years=sorted(data["reporting_years"]),
+        gwp=data["gwp"], lulucf=data["lulucf"], ndc=ndc,
+        description=data.get("description", ""), sources=data.get("sources", []),
+    )
+
+
+def _case_schema() -> dict[str, Any]:
+    import yaml
+
+    text = resources.files("subnat").joinpath("data/case.schema.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _with_defaults(actors: pd.DataFrame) -> pd.DataFrame:
+    return actors.assign(parent_id=actors["parent_id"].fillna("").astype(str))
+
+
+def _default_scopes(case: Case) -> None:
+    """Default scope: territorial for jurisdictions, scope1+2 for companies (docs/case-format.md)."""
+    types = case.actors.set_index("actor_id")["actor_type"]
+    for table in (case.inventory, case.commitments):
+        kind = table["actor_id"].map(types)
+        default = kind.map({"company": "scope1+2"}).fillna("territorial")
+        table["scope"] = table["scope"].where(table["scope"].astype(str) != "", default)
+
+
+def check_relations(case: Case) -> None:
+    """Cross-file checks: ids, parents, cycles, location shares, CPS coverage, scopes."""
+    from subnat.scopes import ScopeError, parse_scope
+
+    problems: list[Problem] = []
+    actors = case.actors
+    dup = actors["actor_id"].duplicated(keep="first")
+    for _, row in actors[dup].iterrows():
+        problems.append(Problem("actors.csv", int(row["_line"]), "actor_id",
+                                f"duplicate actor_id '{row['actor_id']}'"))
+    known = set(actors["actor_id"])
+    kinds = dict(zip(actors["actor_id"], actors["actor_type"], strict=True))
+    parents = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
+    for _, row in actors.iterrows():
+        parent = row["parent_id"]
+        if not parent:
+            continue
+        if parent not in known:
+            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+                                    f"unknown parent '{parent}' (not an actor_id in actors.csv)"))
+        elif row["actor_type"] == "company":
+            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+                                    "a company has no parent jurisdiction; put its locations in "
+                                    "company_locations.csv"))
+        elif kinds[parent] == "company":
+            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+                                    f"parent '{parent}' is a company, expected a region or city"))
+        elif parent == row["actor_id"]:
+            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+                                    "an actor cannot be its own parent"))
+    lines = dict(zip(actors["actor_id"], actors["_line"], strict=True))
+    for cycle in _cycles(parents):
+        first = min(cycle, key=lambda a: lines[a])
+        problems.append(Problem("actors.csv", int(lines[first]), "parent_id",
+                                "cycle in parent_id: " + " -> ".join([*cycle, cycle[0]])))
+
+    problems += _check_inventory(case, known)
+    dup = case.commitments["commitment_id"].duplicated(keep="first")
+    for _, row in case.commitments[dup].iterrows():
+        problems.append(Problem("commitments.csv", int(row["_line"]), "commitment_id",
+                                f"duplicate commitment_id '{row['commitment_id']}'"))
+    for table, name in ((case.inventory, "inventory.csv"), (case.commitments, "commitments.csv")):
+        for _, row in table.iterrows():
+            try:
+                parse_scope(row["scope"])
+            except ScopeError as exc:
+                problems.append(Problem(name, int(row["_line"]), "scope", str(exc)))
+    problems += _check_locations(case.company_locations, kinds)
+    problems += _check_national(case)
+    problems += _check_drivers(case.drivers, known)
+    if problems:
+        raise InputError(problems)
+
+
+def _cycles(parents: dict[str, str]) -> list[list[str]]:
+    """Every cycle in the parent graph, each reported once."""
+    seen: set[str] = set()
+    cycles = []
+    for start in parents:
+        path: list[str] = []
+        node = start
+        while node in parents and node not in seen and node not in path:
+            path.append(node)
+            node = parents[node]
+        if node in path:
+            cycles.append(path[path.index(node):])
+        seen.update(path)
+    return cycles
+
+
+def _check_inventory(case: Case, known: set[str]) -> list[Problem]:
+    inv = case.inventory
+    problems = [Problem("inventory.csv", int(ln), "actor_id", f"unknown actor '{a}' (not in actors.csv)")
+                for a, ln in zip(inv["actor_id"], inv["_line"], strict=True) if a not in known][:20]
+    dup = inv.duplicated(["actor_id", "year", "scope"], keep="first")
+    problems += [Problem("inventory.csv", int(r["_line"]), "year",
+                         f"duplicate row for actor '{r['actor_id']}', year {int(r['year'])}, scope {r['scope']}")
+                 for _, r in inv[dup].head(20).iterrows()]
+    return problems
+
+
+def _check_locations(locations: pd.DataFrame, kinds: dict[str, str]) -> list[Problem]:
+    problems = []
+    name = "company_locations.csv"
+    for _, row in locations.iterrows():
+        line = int(row["_line"])
+        company, place = row["company_id"], row["jurisdiction_id"]
+        if kinds.get(company) != "company":
+            what = "unknown actor" if company not in kinds else f"a {kinds[company]}, not a company"
+            problems.append(Problem(name, line, "company_id", f"'{company}' is {what}"))
+        if kinds.get(place) not in JURISDICTION_TYPES:
+            what = "unknown actor" if place not in kinds else "a company, not a jurisdiction"
+            problems.append(Problem(name, line, "jurisdiction_id", f"'{place}' is {what}"))
+    dup = locations.duplicated(["company_id", "jurisdiction_id"], keep="first")
+    for _, row in locations[dup].iterrows():
+        problems.append(Problem(name, int(row["_line"]), "jurisdiction_id",
+                                f"duplicate location '{row['jurisdiction_id']}' for '{row['company_id']}'"))
+    if len(locations):
+        totals = locations.groupby("company_id")["share"].sum()
+        for company, total in totals[totals > 1 + 1e-9].items():
+            line = int(locations.loc[locations["company_id"] == company, "_line"].max())
+            problems.append(Problem(name, line, "share",
+                                    f"shares of company '{company}' sum to {total:.4g}, expected at most 1"))
+    return problems
+
+
+def _check_national(case: Case) -> list[Problem]:
+    national = case.national
+    name = "national.csv"
+    problems = []
+    valid = national["series"].str.fullmatch(r"history|cps|cps:[A-Za-z0-9_.+()\- ]{1,100}")
+    for _, row in national[~valid].head(20).iterrows():
+        problems.append(Problem(name, int(row["_line"]), "series",
+                                f"expected history, cps or cps:<name>, found '{row['series'][:60]}'"))
+    dup = national.duplicated(["series", "year"], keep="first")
+    for _, row in national[dup].head(20).iterrows():
+        problems.append(Problem(name, int(row["_line"]), "year",
+                                f"duplicate year {int(row['year'])} for series '{row['series']}'"))
+    if problems:
+        return problems
+    meta = case.meta
+    years = set(meta.years)
+    cps = national[national["series"].str.startswith("cps")]
+    if cps.empty:
+        return [Problem(name, None, "series", "no CPS series: add rows with series 'cps' or 'cps:<name>'")]
+    for series, rows in cps.groupby("series"):
+        missing = sorted(years - set(rows["year"].astype(int)))
+        if missing:
+            problems.append(Problem(name, int(rows["_line"].max()), "year",
+                                    f"series '{series}' misses projection years {_years(missing)}"))
+    base = national[national["year"] == meta.base_year]
+    if base.empty:
+        problems.append(Problem(name, None, "year",
+                                f"no national emissions in the base year {meta.base_year} "
+                                "(needed for '% below base year')"))
+    for ndc in meta.ndc:
+        if ndc["type"] == "absolute" and national[national["year"] == ndc["base_year"]].empty:
+            problems.append(Problem(name, None, "year",
+                                    f"no national emissions in {ndc['base_year']}, "
+                                    f"the base year of NDC '{ndc['label']}'"))
+    return problems
+
+
+def _check_drivers(drivers: pd.DataFrame, known: set[str]) -> list[Problem]:
+    problems = [Problem("drivers.csv", int(ln), "actor_id", f"unknown actor '{a}' (not in actors.csv)")
+                for a, ln in zip(drivers["actor_id"], drivers["_line"], strict=True) if a not in known]
+    dup = drivers.duplicated(["actor_id", "driver", "year"], keep="first")
+    problems += [Problem("drivers.csv", int(r["_line"]), "year", "duplicate driver year")
+                 for _, r in drivers[dup].iterrows()]
+    return problems[:40]
+
+
+def _years(years: list[int]) -> str:
+    if len(years) > 6:
+        return f"{years[0]}-{years[-1]} ({len(years)} years)"
+    return ", ".join(map(str, years))

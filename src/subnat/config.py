@@ -1,0 +1,305 @@
+"""Configuration: one JSON Schema (with defaults and descriptions) drives validation and docs.
+
+The schema lives in `workflow/schemas/config.schema.yaml` (shipped in the package as
+`subnat/data/config.schema.yaml`). Config files are merged over each other, defaults are filled
+from the schema, and the result is validated; errors name the file, line and key.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from subnat.errors import InputError, Problem
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The config schema, read once."""
+    text = resources.files("subnat").joinpath("data/config.schema.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read YAML safely; a syntax error becomes an InputError with the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), None, None, "file not found")) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            Problem(str(path), None, None, f"not UTF-8 text (byte {exc.start})")
+        ) from None
+    except OSError as exc:
+        raise InputError(Problem(str(path), None, None, f"cannot read: {exc.strerror}")) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(Problem(str(path), line, None, f"invalid YAML: {reason}")) from None
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge `override` into a copy of `base`: mappings recursively, everything else replaced."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def fill_defaults(instance: Any, schema: Mapping[str, Any]) -> Any:
+    """Fill missing keys from the schema's `default`s, recursively (returns a new object)."""
+    schema = _resolve(schema)
+    if not isinstance(instance, dict):
+        return instance
+    filled = dict(instance)
+    for key, sub in schema.get("properties", {}).items():
+        sub = _resolve(sub)
+        if key not in filled and "default" in sub:
+            filled[key] = copy.deepcopy(sub["default"])
+        if key in filled:
+            filled[key] = fill_defaults(filled[key], sub)
+    return filled
+
+
+def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow a local `$ref` (only `#/$defs/...` is used in our schema)."""
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if not ref:
+        return schema
+    node: Any = load_schema()
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def resolve(config: Mapping[str, Any], origin: str = "config") -> dict[str, Any]:
+    """Fill defaults and validate; raise InputError listing every problem."""
+    schema = load_schema()
+    filled = fill_defaults(copy.deepcopy(dict(config)), schema)
+    validate(filled, origin)
+    return filled
+
+
+def validate(config: Mapping[str, Any], origin: str = "config",
+             lines: Mapping[tuple[str, ...], int] | None = None) -> None:
+    """Validate against the schema. `lines` maps key paths to lines for messages."""
+    validator = jsonschema.Draft202012Validator(load_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.path))):
+        path = tuple(str(p) for p in error.absolute_path)
+        problems.append(
+            Problem(origin, _line_of(path, lines), ".".join(path) or "(top level)",
+                    _message(error))
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return f"{error.message} (check the spelling against config/README.md)"
+    return error.message
+
+
+def _line_of(path: tuple[str, ...], lines: Mapping[tuple[str, ...], int] | None) -> int | None:
+    if not lines:
+        return None
+    for n in range(len(path), -1, -1):
+        if path[:n] in lines:
+            return lines[path[:n]]
+    return None
+
+
+def key_lines(path: str | Path) -> dict[tuple[str, ...], int]:
+    """Line (1-based) of every mapping key in a YAML file, by key path."""
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return {}
+    found: dict[tuple[str, ...], int] = {}
+
+    def walk(n: Any, prefix: tuple[str, ...]) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                here = (*prefix, str(key.value))
+                found[here] = key.start_mark.line + 1
+                walk(value, here)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, (*prefix, str(i)))
+
+    walk(node, ())
+    return found
+
+
+def load(paths: Iterable[str | Path] = (), overrides: Mapping[str, Any] | None = None
+         ) -> dict[str, Any]:
+    """Merge config files in order (later wins), then overrides; fill defaults; validate."""
+    merged: dict[str, Any] = {}
+    lines: dict[tuple[str, ...], int] = {}
+    origin = "config"
+    for path in paths:
+        data = read_yaml(path) or {}
+        if not isinstance(data, dict):
+            raise InputError(Problem(str(path), 1, None, "expected a mapping of config keys"))
+        merged = deep_merge(merged, data)
+        lines, origin = key_lines(path), str(path)
+    if overrides:
+        merged = deep_merge(merged, overrides)
+    filled = fill_defaults(merged, load_schema())
+    validate(filled, origin, lines)
+    return filled
+
+
+def value(config: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted key, unwrapping assumption objects {value, source, ...}."""
+    node: Any = config
+    for part in dotted.split("."):
+        node = node[part]
+    if isinstance(node, Mapping) and "value" in node and "source" in node:
+        return node["value"]
+    return node
+
+
+def set_dotted(config: Mapping[str, Any], dotted: str, new: Any) -> dict[str, Any]:
+    """A copy of config with one dotted key replaced (used by sensitivity cases)."""
+    updated = copy.deepcopy(dict(config))
+    node = updated
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = copy.deepcopy(new)
+    return updated
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a (validated) config."""
+    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def assumptions(config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every assumption object in the config: key, value, unit, source, rationale."""
+    rows = []
+    for key, node, schema in _walk(config, load_schema(), ()):
+        if isinstance(node, Mapping) and "value" in node and "source" in node:
+            rows.append({
+                "key": ".".join(key),
+                "value": node["value"],
+                "unit": schema.get("x-unit", ""),
+                "description": " ".join(str(schema.get("description", "")).split()),
+                "source": node.get("source", ""),
+                "rationale": node.get("rationale", ""),
+            })
+    return rows
+
+
+def _walk(node: Any, schema: Mapping[str, Any], key: tuple[str, ...]
+          ) -> Iterator[tuple[tuple[str, ...], Any, Mapping[str, Any]]]:
+    schema = _resolve(schema)
+    yield key, node, schema
+    if isinstance(node, Mapping) and not ("value" in node and "source" in node):
+        props = schema.get("properties", {})
+        for name, sub in node.items():
+            yield from _walk(sub, props.get(name, {}), (*key, str(name)))
+
+
+# --- documentation generated from the schema ------------------------------------------------
+
+def render_docs() -> str:
+    """config/README.md, generated from the schema (a test checks it is in sync)."""
+    schema = load_schema()
+    out = [
+        "# Configuration reference",
+        "",
+        "<!-- Generated from workflow/schemas/config.schema.yaml by "
+        "`python -m subnat.config docs > config/README.md`. Do not edit by hand. -->",
+        "",
+        " ".join(str(schema.get("description", "")).split()),
+        "",
+        "Defaults are in `config/config.yaml` (with sources). Override them with "
+        "`snakemake --configfile FILE` or `subnat run --config FILE`; overrides are merged "
+        "over the defaults and validated again. An *assumption* is an object "
+        "`{value, source, rationale}`: change `value` and say why in `rationale`.",
+        "",
+    ]
+    for name, sub in schema["properties"].items():
+        sub = _resolve(sub)
+        out += [f"## `{name}`", "", " ".join(str(sub.get("description", "")).split()), ""]
+        rows = list(_doc_rows(name, sub))
+        if rows:
+            out += ["| key | type | default | description |", "|---|---|---|---|"]
+            out += [f"| `{k}` | {t} | {d} | {desc} |" for k, t, d, desc in rows]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _doc_rows(prefix: str, schema: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
+    for name, sub in schema.get("properties", {}).items():
+        sub = _resolve(sub)
+        key = f"{prefix}.{name}"
+        props = sub.get("properties", {})
+        description = " ".join(str(sub.get("description", "")).split()).replace("|", "\\|")
+        if "value" in props and "source" in props:
+            value_schema = _resolve(props["value"])
+            unit = sub.get("x-unit", "")
+            default = sub.get("default", {}).get("value", value_schema.get("default"))
+            yield (f"{key}.value", _type_of(value_schema) + " (assumption)",
+                   _fmt(default), f"{description} Unit: {unit}.")
+        elif props and sub.get("type") == "object":
+            yield from _doc_rows(key, sub)
+        else:
+            yield key, _type_of(sub), _fmt(sub.get("default")), description
+
+
+def _type_of(schema: Mapping[str, Any]) -> str:
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{v}`" for v in schema["enum"])
+    kind = schema.get("type", "object")
+    if kind == "array" and "items" in schema:
+        return f"list of {_type_of(_resolve(schema['items']))}"
+    return "/".join(kind) if isinstance(kind, list) else str(kind)
+
+
+def _fmt(default: Any) -> str:
+    if default is None:
+        return "`null`"
+    return "`" + json.dumps(default, ensure_ascii=False).replace("|", "\\|") + "`"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m subnat.config docs` prints config/README.md; `check FILE` validates."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["docs"]:
+        sys.stdout.write(render_docs())
+        return 0
+    if args[:1] == ["check"] and len(args) == 2:
+        try:
+            load([args[1]])
+        except InputError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
+    print("usage: python -m subnat.config docs | check FILE", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
