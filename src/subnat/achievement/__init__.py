@@ -1,0 +1,1 @@
+"""The Bayesian achievement model (method.md §9.1): progress data, fit, checks, prediction."""

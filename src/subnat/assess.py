@@ -1,0 +1,151 @@
+"""One case, every scenario: screen, project, aggregate per draw, integrate nationally (method §2-§9)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from subnat import draws as rnd
+from subnat.case import Case
+from subnat.commitments import Screened, screen
+from subnat.config import value as cfg
+from subnat.engine import Draws, Result, Structure, build_structure, run
+from subnat.errors import ConsistencyError, InputError, Problem
+from subnat.national import NationalSeries, member_draws, national_series
+from subnat.pathways import Pathways, build_pathways
+
+log = logging.getLogger(__name__)
+
+DETERMINISTIC = ("no_nsa", "full_implementation")
+
+
+@dataclass
+class Assessment:
+    """Everything the output writers need."""
+
+    case: Case
+    config: Mapping[str, Any]
+    screened: Screened
+    national: NationalSeries
+    years: np.ndarray
+    paths: Pathways
+    structure: Structure
+    members: np.ndarray
+    results: dict[str, Result]
+    fractions: np.ndarray | None  # (C, S) achievement draws of the expected scenario
+
+
+def scenario_names(config: Mapping[str, Any], requested: Sequence[str] | None = None) -> list[str]:
+    """Scenario names from config (`fixed` expands to fixed_<x>) or as requested."""
+    enabled = list(config["scenarios"]["enabled"])
+    names: list[str] = []
+    for name in enabled:
+        if name == "fixed":
+            names += [f"fixed_{x:g}" for x in cfg(config, "scenarios.fixed_fractions")]
+        else:
+            names.append(name)
+    if not requested:
+        return names
+    for name in requested:
+        if name not in ("no_nsa", "full_implementation", "expected") and not re.fullmatch(r"fixed_[0-9.]+", name):
+            raise InputError(Problem("--scenario", None, None,
+                                     f"unknown scenario '{name}': expected no_nsa, full_implementation, "
+                                     "expected or fixed_<x> (e.g. fixed_0.5)"))
+        if name.startswith("fixed_") and not 0 <= float(name.removeprefix("fixed_")) <= 1:
+            raise InputError(Problem("--scenario", None, None, f"{name}: the fraction must lie in [0, 1]"))
+    return list(dict.fromkeys(requested))
+
+
+def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_draws: int, seed: int,
+           posterior: str | Path | None = None) -> Assessment:
+    """Run every requested scenario of one case."""
+    national = national_series(case, cfg(config, "uncertainty.cps"))
+    screened = screen(case, config, national)
+    years = np.arange(case.meta.first_year, case.meta.last_year + 1)
+    log.info("%s: %d commitments kept in %d groups, %d excluded", case.meta.name,
+             len(screened.commitments), len(screened.groups), len(screened.exclusions))
+    paths = build_pathways(screened.groups, screened.commitments, national, years, config)
+    structure = build_structure(
+        case.actors, screened.groups, screened.commitments, case.company_locations, paths.gov,
+        nested=cfg(config, "overlap.nested") == "max_ambition",
+        companies=cfg(config, "overlap.companies") == "max_ambition",
+        subtract_flagged=cfg(config, "overlap.subtract_in_national_projection"),
+    )
+    members = member_draws(national, n_draws, rnd.generator(seed, "members"))
+    national_index = national.index[:, years - national.years[0]]
+    report = np.asarray(case.meta.reporting_years) - years[0]
+    factor = _data_error(screened, config, seed)
+    fractions = None
+    results: dict[str, Result] = {}
+    for name in scenarios:
+        log.info("%s: scenario %s, %d draws", case.meta.name, name, n_draws)
+        if name in DETERMINISTIC:
+            spec = Draws(members, None, 0.0 if name == "no_nsa" else 1.0)
+        elif name == "expected":
+            fractions = _achievement(screened.commitments, config, posterior, n_draws, seed)
+            spec = Draws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
+        else:
+            spec = Draws(members, factor, float(name.removeprefix("fixed_")))
+        results[name] = run(paths, structure, national_index, spec, report)
+    assessment = Assessment(case, config, screened, national, years, paths, structure, members, results, fractions)
+    check_consistency(assessment)
+    return assessment
+
+
+def _data_error(screened: Screened, config: Mapping[str, Any], seed: int):
+    """Lognormal data-error factor per actor and draw (median 1), mapped to groups (method §9)."""
+    if not cfg(config, "uncertainty.actor_data_error") or screened.groups.empty:
+        return None
+    sigma_by_type = cfg(config, "uncertainty.actor_data_sigma")
+    actors = list(dict.fromkeys(screened.groups["actor_id"]))
+    position = {a: i for i, a in enumerate(actors)}
+    first_group = screened.groups.drop_duplicates("actor_id").set_index("actor_id")
+    sigma = np.array([sigma_by_type[first_group.at[a, "actor_type"]] for a in actors])[:, None]
+    rows = screened.groups["actor_id"].map(position).to_numpy()
+
+    def factor(s0: int, s1: int) -> np.ndarray:
+        return np.exp(sigma * rnd.normals(seed, "data_error", len(actors), s0, s1))[rows]
+
+    return factor
+
+
+def _achievement(commitments: pd.DataFrame, config: Mapping[str, Any], posterior: str | Path | None,
+                 n_draws: int, seed: int) -> np.ndarray:
+    """Delivered fractions (C, S) from the achievement model's posterior (method §9.1)."""
+    if posterior is None or not Path(posterior).is_file():
+        raise InputError(Problem(str(posterior or "posterior.nc"), None, None,
+                                 "the expected scenario needs the fitted achievement model: run "
+                                 "`snakemake results/achievement/posterior.nc` or pass --posterior"))
+    from subnat.achievement.predict import draw_fractions, mean_fractions
+
+    if commitments.empty:
+        return np.zeros((0, n_draws))
+    table = commitments[["commitment_id", "actor_type", "source", "target_type", "value", "base_year",
+                         "target_year", "status"]]
+    if cfg(config, "uncertainty.achievement"):
+        return np.asarray(draw_fractions(posterior, table, n_draws, rnd.sub_seed(seed, "achievement")), float)
+    mean = np.asarray(mean_fractions(posterior, table), float)
+    return np.repeat(mean[:, None], n_draws, axis=1)
+
+
+def check_consistency(a: Assessment) -> None:
+    """Method §8: covered emissions must not exceed national emissions (fails loudly)."""
+    tolerance = cfg(a.config, "checks.consistency_tolerance")
+    for name, result in a.results.items():
+        ratio = result.coverage / np.where(result.cps > 0, result.cps, np.nan)
+        worst = np.nanmax(ratio) if ratio.size else 0.0
+        if worst > 1 + tolerance:
+            t, s = np.unravel_index(np.nanargmax(ratio), ratio.shape)
+            raise ConsistencyError(
+                f"{a.case.meta.name}/{name}: covered reference emissions {result.coverage[t, s]:.1f} Mt exceed "
+                f"national CPS emissions {result.cps[t, s]:.1f} Mt in {a.years[t]} (draw {s}); check units, "
+                f"GWP ({a.case.meta.gwp}) and LULUCF basis ({a.case.meta.lulucf}) of actor data vs national data")
+        if (result.net > result.gross + 1e-9 * (1 + np.abs(result.gross))).any():
+            raise ConsistencyError(f"{a.case.meta.name}/{name}: net reduction above gross (bug)")

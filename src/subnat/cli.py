@@ -1,0 +1,150 @@
+"""Command line: `subnat validate | cases | run | assumptions` (interfaces.md §3).
+
+Bad input prints `file:line: column: message` lines and exits 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from subnat import __version__
+from subnat.errors import ConsistencyError, InputError
+
+log = logging.getLogger("subnat")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"subnat: {len(exc.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        return 1
+    except ConsistencyError as exc:
+        print(f"subnat: consistency check failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("subnat: interrupted; no partial output was left behind.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="subnat", description=(
+        "Aggregate non-state and subnational climate commitments and estimate, with uncertainty, "
+        "their effect on national emission projections."))
+    parser.add_argument("--version", action="version", version=f"subnat {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="progress messages on stderr")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a case folder or embedded case")
+    p.add_argument("case", help="case folder or embedded case name (see `subnat cases`)")
+    p.add_argument("--config", action="append", default=[], metavar="FILE",
+                   help="config override file(s), to report exclusions under those rules")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("cases", help="list the embedded cases")
+    p.set_defaults(handler=_cases)
+
+    p = sub.add_parser("run", help="assess one case and write its outputs")
+    p.add_argument("case", help="case folder or embedded case name")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+    p.add_argument("--scenario", action="append", metavar="NAME",
+                   help="no_nsa, full_implementation, expected or fixed_<x>; repeatable (default: config)")
+    p.add_argument("--draws", type=_positive, metavar="N", help="Monte Carlo draws (default: config)")
+    p.add_argument("--seed", type=_non_negative, metavar="N", help="random seed (default: config)")
+    p.add_argument("--config", action="append", default=[], metavar="FILE", help="config override file(s)")
+    p.add_argument("--posterior", metavar="FILE",
+                   help="achievement posterior (default: results/achievement/posterior.nc)")
+    p.set_defaults(handler=_run)
+
+    p = sub.add_parser("assumptions", help="print the assumption register")
+    p.add_argument("--config", action="append", default=[], metavar="FILE", help="config override file(s)")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(handler=_assumptions)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be at least 0")
+    return value
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from subnat.case import load_case
+    from subnat.commitments import screen
+    from subnat.config import load
+    from subnat.config import value as cfg
+    from subnat.national import national_series
+
+    config = load(args.config)
+    case = load_case(args.case)
+    screened = screen(case, config, national_series(case, cfg(config, "uncertainty.cps")))
+    print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
+          f"{len(screened.commitments)} assessable, {len(screened.exclusions)} would be excluded)")
+    for row in screened.exclusions.itertuples(index=False):
+        print(f"  excluded commitments.csv:{row.line}: {row.commitment_id}: {row.reason_code}: {row.detail}")
+    return 0
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from subnat.case import embedded_cases
+    from subnat.config import read_yaml
+
+    for name, path in embedded_cases().items():
+        meta = read_yaml(path / "case.yaml") or {}
+        print(f"{name:<10} {meta.get('description', '')}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from subnat.config import load
+    from subnat.run import headline, run_case
+
+    config = load(args.config)
+    posterior = args.posterior
+    if posterior is None:
+        default = Path("results/achievement/posterior.nc")
+        posterior = default if default.is_file() else None
+    out = run_case(args.case, args.out, config, args.scenario, args.draws, args.seed, posterior)
+    print(f"wrote {out}")
+    print(headline(out / "summary.csv"))
+    return 0
+
+
+def _assumptions(args: argparse.Namespace) -> int:
+    import csv
+
+    from subnat.config import assumptions, load
+
+    rows = assumptions(load(args.config))
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    for row in rows:
+        print(f"{row['key']} = {row['value']!r} [{row['unit']}]\n    source: {row['source']}"
+              + (f"\n    rationale: {row['rationale']}" if row["rationale"] else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

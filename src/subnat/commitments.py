@@ -1,0 +1,295 @@
+"""Stock-take (method §2): screen commitments, record exclusions, resolve what each one needs.
+
+Every dropped commitment gets a reason code (docs/case-format.md). Kept commitments are grouped
+by actor and scope: the targets of one group form one pathway (method §4).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from subnat.case import TARGET_TYPES, Case
+from subnat.config import value as cfg
+from subnat.national import NationalSeries
+from subnat.scopes import parse_scope, scope_key, scope_weights
+
+log = logging.getLogger(__name__)
+
+REDUCTION_TYPES = {"absolute", "baseline", "intensity_gdp", "intensity_capita"}
+NEEDS_BASE_YEAR = {"absolute", "intensity_gdp", "intensity_capita"}
+DRIVER_OF = {"intensity_gdp": "gdp", "intensity_capita": "population"}
+COMPLETENESS_COLUMNS = ["value", "base_year", "base_year_emissions_mt", "coverage", "status", "source"]
+
+
+@dataclass
+class Screened:
+    """Kept commitments (resolved), their groups, and the exclusion log."""
+
+    commitments: pd.DataFrame
+    groups: pd.DataFrame
+    exclusions: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def exclude(self, row: Mapping[str, Any], code: str, detail: str) -> None:
+        self.rows.append({"commitment_id": row["commitment_id"], "actor_id": row["actor_id"],
+                          "reason_code": code, "detail": detail, "line": int(row["_line"])})
+
+    def frame(self) -> pd.DataFrame:
+        columns = ["commitment_id", "actor_id", "reason_code", "detail", "line"]
+        return pd.DataFrame(self.rows, columns=columns)
+
+
+def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> Screened:
+    """Apply the validation rules of method §2 and resolve emissions, drivers and anchors."""
+    excl = _Log()
+    notes: list[str] = []
+    actors = case.actors.set_index("actor_id")
+    weights = scope_weights(config)
+    statuses = set(cfg(config, "inclusion.statuses"))
+    residual = cfg(config, "net_zero.residual_share")
+    inventory = _inventory_by_actor(case.inventory)
+
+    kept = []
+    for row in case.commitments.to_dict("records"):
+        row["status"] = row["status"] or "pledge"
+        reason = _row_reason(row, actors, case, statuses, residual)
+        if reason:
+            excl.exclude(row, *reason)
+            continue
+        scopes = parse_scope(row["scope"])
+        row["scope"] = scope_key(scopes)
+        if all(weights[s] == 0 for s in scopes):
+            excl.exclude(row, "scope_not_counted", f"scope {row['scope']} is not counted (config scope.*)")
+            continue
+        row["actor_type"] = actors.at[row["actor_id"], "actor_type"]
+        row["coverage"] = 1.0 if pd.isna(row["coverage"]) else float(row["coverage"])
+        row["e_by"] = _base_year_emissions(row, inventory)
+        if (row["target_type"] in NEEDS_BASE_YEAR or (row["target_type"] == "net_zero" and residual > 0)) \
+                and not np.isfinite(row["e_by"]):
+            excl.exclude(row, "missing_base_year_emissions",
+                         f"no base_year_emissions_mt and no {row['scope']} inventory row in {_year(row['base_year'])}")
+            continue
+        if row["target_type"] in DRIVER_OF:
+            ratio = _driver_ratio(case.drivers, row)
+            if ratio is None:
+                excl.exclude(row, "missing_driver",
+                             f"no {DRIVER_OF[row['target_type']]} series covering {_year(row['base_year'])} "
+                             f"and {int(row['target_year'])} in drivers.csv")
+                continue
+            row["driver_ratio"] = ratio
+        kept.append(row)
+
+    kept = _drop_duplicates(kept, excl, cfg(config, "inclusion.duplicates"))
+    kept = _drop_scope_overlaps(kept, excl)
+    groups, kept = _build_groups(kept, inventory, national, config, weights, excl, notes)
+    frame = pd.DataFrame(kept)
+    if frame.empty:
+        frame = pd.DataFrame(columns=[*case.commitments.columns, "actor_type", "e_by", "group"])
+    for note in notes:
+        log.info(note)
+    return Screened(commitments=frame.reset_index(drop=True), groups=groups,
+                    exclusions=excl.frame(), notes=notes)
+
+
+def _row_reason(row: dict, actors: pd.DataFrame, case: Case, statuses: set[str], residual: float
+                ) -> tuple[str, str] | None:
+    """The first reason this commitment cannot be computed, or None."""
+    actor = row["actor_id"]
+    if not actor or actor not in actors.index:
+        return "unresolved_actor", f"actor '{actor}' is not in actors.csv"
+    if actors.at[actor, "country"] != case.meta.country:
+        return "outside_country", f"actor country {actors.at[actor, 'country']} is not {case.meta.country}"
+    kind = row["target_type"]
+    if kind not in TARGET_TYPES:
+        return "unknown_target_type", f"'{str(kind)[:60]}' is not one of {', '.join(sorted(TARGET_TYPES))}"
+    if row["status"] not in statuses:
+        return "status_filtered", f"status {row['status']} not in inclusion.statuses"
+    value = row["value"]
+    if kind != "peaking" and not np.isfinite(value):
+        return "missing_value", "value is empty"
+    if kind in REDUCTION_TYPES | {"renewable_electricity"} and not 0 <= value <= 1:
+        return "missing_value", f"a {kind} value is a fraction in [0, 1], found {value:g}"
+    target_year = int(row["target_year"])
+    if np.isfinite(row["base_year"]) and target_year <= row["base_year"]:
+        return "target_year_not_after_base_year", f"target year {target_year} <= base year {int(row['base_year'])}"
+    if target_year < case.meta.first_year:
+        return "target_year_before_start", f"target year {target_year} before the first projection year"
+    if kind in NEEDS_BASE_YEAR and not np.isfinite(row["base_year"]):
+        return "missing_base_year_emissions", "no base_year given"
+    return None
+
+
+def _year(value: float) -> str:
+    return str(int(value)) if np.isfinite(value) else "(no base year)"
+
+
+def _inventory_by_actor(inventory: pd.DataFrame) -> dict[str, dict[str, pd.Series]]:
+    """actor -> scope key -> emissions by year (single scopes summed into combinations later)."""
+    out: dict[str, dict[str, pd.Series]] = {}
+    frame = inventory.assign(scope=inventory["scope"].map(lambda s: scope_key(parse_scope(s))))
+    for (actor, scope), rows in frame.groupby(["actor_id", "scope"], sort=False):
+        series = rows.set_index(rows["year"].astype(int))["emissions_mt"].sort_index()
+        out.setdefault(actor, {})[scope] = series
+    return out
+
+
+def emissions_series(inventory: dict[str, dict[str, pd.Series]], actor: str, scope: str) -> pd.Series:
+    """An actor's emissions of a scope set by year: the exact rows, else the sum of its single
+    scopes in the years where all of them are reported."""
+    rows = inventory.get(actor, {})
+    if scope in rows:
+        return rows[scope]
+    scopes = parse_scope(scope)
+    parts = [rows.get(scope_key(frozenset({s}))) for s in sorted(scopes)]
+    if len(scopes) > 1 and all(p is not None for p in parts):
+        return pd.concat(parts, axis=1, join="inner").sum(axis=1)
+    return pd.Series(dtype=float)
+
+
+def _scope_split(inventory: dict[str, dict[str, pd.Series]], actor: str, scope: str, year: int
+                 ) -> dict[str, float] | None:
+    rows = inventory.get(actor, {})
+    split = {}
+    for s in parse_scope(scope):
+        series = rows.get(s)
+        if series is None or year not in series.index:
+            return None
+        split[s] = float(series[year])
+    return split
+
+
+def _base_year_emissions(row: dict, inventory: dict[str, dict[str, pd.Series]]) -> float:
+    if np.isfinite(row["base_year_emissions_mt"]):
+        return float(row["base_year_emissions_mt"])
+    if not np.isfinite(row["base_year"]):
+        return np.nan
+    series = emissions_series(inventory, row["actor_id"], row["scope"])
+    year = int(row["base_year"])
+    return float(series[year]) if year in series.index else np.nan
+
+
+def _driver_ratio(drivers: pd.DataFrame, row: dict) -> float | None:
+    """A(TY)/A(BY), linearly interpolated inside the driver series; None when not covered."""
+    series = drivers[(drivers["actor_id"] == row["actor_id"])
+                     & (drivers["driver"] == DRIVER_OF[row["target_type"]])]
+    if series.empty:
+        return None
+    years, values = series["year"].to_numpy(float), series["value"].to_numpy(float)
+    order = np.argsort(years)
+    years, values = years[order], values[order]
+    by, ty = float(row["base_year"]), float(row["target_year"])
+    if by < years[0] or ty > years[-1]:
+        return None
+    a_by, a_ty = np.interp([by, ty], years, values)
+    return float(a_ty / a_by) if a_by > 0 else None
+
+
+def _completeness(row: dict) -> int:
+    return sum(1 for c in COMPLETENESS_COLUMNS
+               if not (row.get(c) is None or (isinstance(row.get(c), float) and np.isnan(row[c])) or row.get(c) == ""))
+
+
+def _drop_duplicates(rows: list[dict], excl: _Log, rule: str) -> list[dict]:
+    """Same actor, scope, target year and target type: keep one (method §2; rule in config).
+
+    Two targets of different types in the same year are not duplicates: the lower level wins
+    in the pathway (method §4)."""
+    best: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["actor_id"], row["scope"], int(row["target_year"]), row["target_type"])
+        if key not in best:
+            best[key] = row
+        elif rule == "most_complete" and _completeness(row) > _completeness(best[key]):
+            excl.exclude(best[key], "duplicate", f"same actor, scope, target year and type as {row['commitment_id']}")
+            best[key] = row
+        else:
+            excl.exclude(row, "duplicate", f"same actor, scope, target year and type as {best[key]['commitment_id']}")
+    keep = {id(r) for r in best.values()}
+    return [r for r in rows if id(r) in keep]
+
+
+def _drop_scope_overlaps(rows: list[dict], excl: _Log) -> list[dict]:
+    """One actor, overlapping but different scope sets: keep the broader set (first on ties)."""
+    by_actor: dict[str, list[str]] = {}
+    for row in rows:
+        scopes = by_actor.setdefault(row["actor_id"], [])
+        if row["scope"] not in scopes:
+            scopes.append(row["scope"])
+    dropped: dict[tuple[str, str], str] = {}
+    for actor, scopes in by_actor.items():
+        ranked = sorted(scopes, key=lambda s: -len(parse_scope(s)))
+        chosen: list[str] = []
+        for s in ranked:
+            clash = next((c for c in chosen if parse_scope(c) & parse_scope(s)), None)
+            if clash:
+                dropped[(actor, s)] = clash
+            else:
+                chosen.append(s)
+    kept = []
+    for row in rows:
+        clash = dropped.get((row["actor_id"], row["scope"]))
+        if clash:
+            excl.exclude(row, "scope_overlap", f"scope {row['scope']} overlaps the actor's {clash} target")
+        else:
+            kept.append(row)
+    return kept
+
+
+def _build_groups(rows: list[dict], inventory: dict, national: NationalSeries, config: Mapping[str, Any],
+                  weights: dict[str, float], excl: _Log, notes: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """One group per actor and scope: reference anchor (MRY or base year), scope weight, path anchor."""
+    fallback = cfg(config, "reference.base_year_fallback")
+    anchor_rule = cfg(config, "pathway.anchor")
+    by_group: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        by_group.setdefault((row["actor_id"], row["scope"]), []).append(row)
+    groups, kept = [], []
+    for (actor, scope), members in by_group.items():
+        members.sort(key=lambda r: int(r["target_year"]))
+        series = emissions_series(inventory, actor, scope)
+        with_by = [r for r in members if np.isfinite(r["e_by"]) and np.isfinite(r["base_year"])]
+        if len(series):
+            ref_year, ref_level, how = int(series.index.max()), float(series.iloc[-1]), "mry"
+        elif fallback and with_by:
+            ref_year, ref_level, how = int(with_by[0]["base_year"]), float(with_by[0]["e_by"]), "base_year"
+            notes.append(f"{actor} ({scope}): no inventory, reference anchored on base year {ref_year}")
+        else:
+            for r in members:
+                excl.exclude(r, "missing_emissions",
+                             f"no {scope} inventory" + ("" if fallback else " (base-year fallback switched off)"))
+            continue
+        if not national.covers(ref_year):
+            for r in members:
+                excl.exclude(r, "missing_emissions", f"no national emissions in {ref_year} for the growth index")
+            continue
+        if anchor_rule == "base_year" and with_by:
+            path_year, path_level = int(with_by[0]["base_year"]), float(with_by[0]["e_by"])
+        else:
+            path_year, path_level = ref_year, ref_level
+        split = _scope_split(inventory, actor, scope, ref_year)
+        parts = parse_scope(scope)
+        if split and sum(split.values()) > 0:
+            weight = sum(weights[s] * e for s, e in split.items()) / sum(split.values())
+        else:
+            weight = float(np.mean([weights[s] for s in parts]))
+        gid = len(groups)
+        groups.append({"group": gid, "actor_id": actor, "actor_type": members[0]["actor_type"], "scope": scope,
+                       "ref_year": ref_year, "ref_level": ref_level, "ref_anchor": how,
+                       "path_year": path_year, "path_level": path_level, "weight": weight})
+        for r in members:
+            r["group"] = gid
+            kept.append(r)
+    columns = ["group", "actor_id", "actor_type", "scope", "ref_year", "ref_level", "ref_anchor",
+               "path_year", "path_level", "weight"]
+    return pd.DataFrame(groups, columns=columns), kept

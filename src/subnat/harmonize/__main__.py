@@ -1,0 +1,46 @@
+"""Command line: ``python -m subnat.harmonize build-case|coverage``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from subnat.harmonize import refdata
+from subnat.harmonize.build import CASES, build_case, write_case
+from subnat.harmonize.coverage import coverage_of_folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 bad input)."""
+    p = argparse.ArgumentParser(prog="python -m subnat.harmonize")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build-case", help="build an embedded case from the raw sources")
+    b.add_argument("case", choices=sorted(CASES))
+    b.add_argument("--reference-data", required=True, type=Path)
+    b.add_argument("--out", required=True, type=Path)
+    b.add_argument("--duplicates", default="most_complete",
+                   choices=["most_complete", "keep_all"])
+    c = sub.add_parser("coverage", help="print (and write) the coverage table of a case")
+    c.add_argument("case_dir", type=Path)
+    c.add_argument("--year", type=int, default=None)
+    c.add_argument("--out", type=Path, default=None, help="CSV file to write")
+    args = p.parse_args(argv)
+    try:
+        if args.cmd == "build-case":
+            built = build_case(args.case, args.reference_data, args.duplicates)
+            write_case(built, args.out)
+            print(built.coverage.to_string(index=False))
+            return 0
+        cov = coverage_of_folder(args.case_dir, args.year)
+        if args.out:
+            cov.to_csv(args.out, index=False)
+        print(cov.to_string(index=False))
+        return 0
+    except (refdata.MissingReferenceData, FileNotFoundError, KeyError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""Build the embedded US cases from the raw public sources (docs/data.md explains every choice).
+
+``build_case(name, reference_dir)`` returns a :class:`BuiltCase` (the case tables, case.yaml
+content, the build exclusion log and the coverage table); ``write_case`` writes it as a case
+folder. Nothing here is tuned to a published result: inputs are taken as the sources give them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from subnat.harmonize import national_series, refdata
+from subnat.harmonize.coverage import coverage
+from subnat.harmonize.dedupe import dedupe
+from subnat.harmonize.ids import Resolver
+from subnat.sources import (
+    c2es_states,
+    cdp_citywide,
+    cdp_targets,
+    climactor,
+    epa_states,
+    geo,
+    national,
+    net_zero_tracker,
+    sbti_targets,
+)
+from subnat.sources._common import POSTAL_TO_STATE, exclusion_frame
+
+COMMITMENT_COLUMNS = [
+    "commitment_id", "actor_id", "target_type", "target_year", "value", "base_year",
+    "base_year_emissions_mt", "coverage", "scope", "status", "in_national_projection",
+    "bau_emissions_mt", "source",
+]
+ACTOR_COLUMNS = ["actor_id", "name", "actor_type", "country", "parent_id", "population",
+                 "gdp_musd", "source"]
+INVENTORY_COLUMNS = ["actor_id", "year", "emissions_mt", "scope", "source"]
+
+LICENCES = (
+    "Net Zero Tracker CC BY 4.0; CDP open data (CDP-ICLEI attribution); C2ES (licence not "
+    "stated); SBTi CC BY-NC 4.0 (non-commercial, attribution); EPA and US BR/CAR data US "
+    "Government (public domain assumed); UN/LOCODE (UNECE); ClimActor non-commercial, cite Hsu "
+    "et al. 2020 Sci Data 7:374"
+)
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """What distinguishes the two US cases."""
+
+    name: str
+    cutoff: int | None  # commitments in force by this year (None: as exported)
+    first_year: int
+    last_year: int
+    reporting_years: list[int]
+    gwp: str
+    inventory_max_year: int
+    citywide_years: list[int]
+    ndc: list[dict[str, Any]]
+    description: str
+    sources: list[str] = field(default_factory=list)
+
+
+CASES: dict[str, CaseSpec] = {
+    "us2017": CaseSpec(
+        name="us2017", cutoff=2017, first_year=2016, last_year=2030,
+        reporting_years=[2020, 2025, 2030], gwp="AR4GWP100", inventory_max_year=2015,
+        citywide_years=[2016, 2017],
+        ndc=[
+            {"label": "NDC 2015 (26% below 2005)", "target_year": 2025, "type": "absolute",
+             "value": 0.26, "base_year": 2005},
+            {"label": "NDC 2015 (28% below 2005)", "target_year": 2025, "type": "absolute",
+             "value": 0.28, "base_year": 2005},
+        ],
+        description="US commitments in force in 2017 (states, cities, companies) vs the 2017 "
+                    "'current administration policies' projection",
+        sources=[
+            "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
+            "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
+            national_series.US2017_CPS_SOURCE,
+            "Ensemble members: 2014 CAR and 2016 BR with-measures projections (AR4)",
+        ],
+    ),
+    "us2023": CaseSpec(
+        name="us2023", cutoff=None, first_year=2022, last_year=2035,
+        reporting_years=[2025, 2030, 2035], gwp="AR5GWP100", inventory_max_year=2021,
+        citywide_years=[2016, 2017, 2018, 2019, 2020, 2021],
+        ndc=[
+            {"label": "NDC 2021 (50% below 2005)", "target_year": 2030, "type": "absolute",
+             "value": 0.50, "base_year": 2005},
+            {"label": "NDC 2021 (52% below 2005)", "target_year": 2030, "type": "absolute",
+             "value": 0.52, "base_year": 2005},
+        ],
+        description="US commitments in the newest exports (NZT 2022-12, C2ES 2022, CDP 2021, "
+                    "SBTi 2023-01) vs the 2023 BR-supplement IRA multi-model projections",
+        sources=[
+            "US NDC (April 2021): 50-52% below 2005 in 2030, net GHG incl. LULUCF",
+            "2023 US Biennial Report voluntary supplement: total net GHG by model (AR5)",
+            "UNFCCC Annex I gross totals (interpolation shape of history)",
+        ],
+    ),
+}
+
+
+@dataclass
+class BuiltCase:
+    """A built case: tables by file name, case.yaml content, exclusions and coverage."""
+
+    name: str
+    tables: dict[str, pd.DataFrame]
+    case_yaml: dict[str, Any]
+    exclusions: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def _hand_state_targets() -> pd.DataFrame:
+    path = resources.files("subnat") / "data" / "hand" / "us_state_targets_2017.csv"
+    with resources.as_file(path) as p:
+        return pd.read_csv(p)
+
+
+def _state_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Resolver
+                       ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    parts, excl = [], []
+    if spec.cutoff is not None:
+        hand = _hand_state_targets()
+        hand = hand[hand["adopted"] <= spec.cutoff]
+        parts.append(hand.assign(
+            scope="territorial", origin="hand",
+            source="hand-entered: " + hand["citation"])[
+            ["actor_id", "target_type", "target_year", "value", "base_year", "scope", "status",
+             "source", "origin"]])
+    else:
+        c2 = c2es_states.read(refdata.path(ref, "c2es_states"))
+        com, ex = c2es_states.to_commitments(c2)
+        parts.append(com.assign(origin="c2es_states"))
+        excl.append(ex)
+    regions = nzt[(nzt["iso"] == "USA") & (nzt["actor_type"] == "region")].copy()
+    ids = regions["name"].map(res.state)
+    com, ex = net_zero_tracker.to_commitments(regions, ids, set_by=spec.cutoff)
+    parts.append(com.assign(origin="net_zero_tracker"))
+    excl.append(ex)
+    return parts, excl
+
+
+def _city_commitments(spec: CaseSpec, cdp: pd.DataFrame, nzt: pd.DataFrame, res: Resolver
+                      ) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.DataFrame]:
+    us = cdp[cdp["iso"] == "USA"].copy()
+    resolved = [res.city(n if isinstance(n, str) else o, s)
+                for n, o, s in zip(us["name"], us["organization"], us["state"], strict=True)]
+    us["actor_id"] = [r[0] for r in resolved]
+    us["parent_id"] = [r[1] for r in resolved]
+    com, ex = cdp_targets.to_commitments(us, us["actor_id"], set_by=spec.cutoff)
+    parts, excl = [com.assign(origin="cdp_targets")], [ex]
+    cities = nzt[(nzt["iso"] == "USA") & (nzt["actor_type"] == "city")].copy()
+    rc = [res.city(n) for n in cities["name"]]
+    cities["actor_id"] = [r[0] for r in rc]
+    cities["parent_id"] = [r[1] for r in rc]
+    com, ex = net_zero_tracker.to_commitments(cities, cities["actor_id"], set_by=spec.cutoff)
+    parts.append(com.assign(origin="net_zero_tracker"))
+    excl.append(ex)
+    info = pd.concat([
+        us[["actor_id", "parent_id", "name", "population", "source", "account"]]
+        .assign(origin="cdp_targets"),
+        cities[["actor_id", "parent_id", "name", "population", "source", "ghg_mt",
+                "inventory_year"]].assign(origin="net_zero_tracker"),
+    ], ignore_index=True).dropna(subset=["actor_id"])
+    return parts, excl, info
+
+
+def _company_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Resolver
+                         ) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.DataFrame]:
+    sb = sbti_targets.read(refdata.path(ref, "sbti_targets"))
+    sb = sb[sb["iso"] == "USA"].copy()
+    rs = [res.company(n) for n in sb["company"]]
+    sb["actor_id"] = [r[0] for r in rs]
+    sb["std_name"] = [r[1] for r in rs]
+    com, ex = sbti_targets.to_commitments(sb, sb["actor_id"], set_by=spec.cutoff)
+    parts, excl = [com.assign(origin="sbti_targets")], [ex]
+    co = nzt[(nzt["iso"] == "USA") & (nzt["actor_type"] == "company")].copy()
+    rc = [res.company(n) for n in co["name"]]
+    co["actor_id"] = [r[0] for r in rc]
+    co["std_name"] = [r[1] for r in rc]
+    com, ex = net_zero_tracker.to_commitments(co, co["actor_id"], set_by=spec.cutoff)
+    parts.append(com.assign(origin="net_zero_tracker"))
+    excl.append(ex)
+    info = pd.concat([sb[["actor_id", "std_name", "source"]], co[["actor_id", "std_name",
+                                                                   "source"]]])
+    return parts, excl, info.drop_duplicates("actor_id")
+
+
+def _city_inventory(spec: CaseSpec, ref: Path, cdp_accounts: pd.DataFrame,
+                    city_info: pd.DataFrame, case_cities: set[str]) -> pd.DataFrame:
+    frames = []
+    for y in spec.citywide_years:
+        frames.append(cdp_citywide.read(refdata.path(ref, f"cdp_citywide_{y}")))
+    cw = pd.concat(frames, ignore_index=True)
+    acct = cdp_accounts.dropna(subset=["actor_id", "account"]).drop_duplicates("account")
+    cw = cw.merge(acct[["account", "actor_id"]], on="account", how="inner")
+    cw = cw[cw["actor_id"].isin(case_cities) & (cw["accounting_year"] <= spec.inventory_max_year)]
+    cw = cw.sort_values(["actor_id", "accounting_year", "reporting_year"])
+    cw = cw.drop_duplicates(["actor_id", "accounting_year"], keep="last")
+    inv = pd.DataFrame({
+        "actor_id": cw["actor_id"], "year": cw["accounting_year"].astype(int),
+        "emissions_mt": cw["total_mt"].round(6), "scope": "territorial",
+        "source": cw["source"] + ", account " + cw["account"].astype(str),
+    })
+    nz = city_info[(city_info["origin"] == "net_zero_tracker") & city_info["ghg_mt"].notna()
+                   & city_info["actor_id"].isin(case_cities)]
+    nz = nz[nz["inventory_year"].notna() & (nz["inventory_year"] <= spec.inventory_max_year)]
+    nz_inv = pd.DataFrame({
+        "actor_id": nz["actor_id"], "year": nz["inventory_year"].astype(int),
+        "emissions_mt": nz["ghg_mt"].round(6), "scope": "territorial", "source": nz["source"],
+    })
+    inv = pd.concat([inv, nz_inv], ignore_index=True)
+    return inv.drop_duplicates(["actor_id", "year"], keep="first")
+
+
+def build_case(name: str, reference_dir: str | Path, duplicates: str = "most_complete",
+               priority: list[str] | None = None) -> BuiltCase:
+    """Build case ``name`` (``us2017`` or ``us2023``) from the raw files in ``reference_dir``."""
+    if name not in CASES:
+        raise KeyError(f"unknown case {name!r}; known: {', '.join(CASES)}")
+    spec, ref = CASES[name], Path(reference_dir)
+    res = Resolver(geo.read_unlocode(refdata.path(ref, "unlocode_us")),
+                   climactor.read(refdata.path(ref, "climactor_keydict")))
+    nzt = net_zero_tracker.read(refdata.path(ref, "net_zero_tracker"))
+    cdp = cdp_targets.read(refdata.path(ref, "cdp_targets"))
+
+    # --- states
+    states = geo.read_states(refdata.path(ref, "fips_states"))
+    epa = epa_states.read(refdata.path(ref, "epa_states"))
+    state_inv = epa_states.to_inventory(
+        epa[epa["year"] <= spec.inventory_max_year])
+    state_parts, excl = _state_commitments(spec, ref, nzt, res)
+    city_parts, ex_c, city_info = _city_commitments(spec, cdp, nzt, res)
+    comp_parts, ex_k, comp_info = _company_commitments(spec, ref, nzt, res)
+    excl += ex_c + ex_k
+
+    commitments = pd.concat([p for p in state_parts + city_parts + comp_parts if not p.empty],
+                            ignore_index=True)
+    for c in COMMITMENT_COLUMNS:
+        if c not in commitments:
+            commitments[c] = None
+    commitments, ex_d = dedupe(commitments, duplicates, priority)
+    excl.append(ex_d)
+
+    # --- actors
+    region_actors = pd.DataFrame({
+        "actor_id": states["actor_id"], "name": states["name"], "actor_type": "region",
+        "country": "USA", "parent_id": None, "population": None, "gdp_musd": None,
+        "source": "US Census state FIPS (addfips_states.csv); ISO 3166-2:US",
+    })
+    region_actors = region_actors[region_actors["actor_id"].str[3:].isin(POSTAL_TO_STATE)]
+    case_cities = set(commitments.loc[commitments["actor_id"].str.count("-").ge(1)
+                                      & ~commitments["actor_id"].isin(region_actors["actor_id"])
+                                      & ~commitments["actor_id"].str.startswith("CO-"),
+                                      "actor_id"])
+    ci = city_info[city_info["actor_id"].isin(case_cities)].sort_values(
+        ["actor_id", "origin"]).drop_duplicates("actor_id")
+    pop = (city_info.dropna(subset=["population"]).sort_values("origin")
+           .drop_duplicates("actor_id").set_index("actor_id")["population"])
+    city_actors = pd.DataFrame({
+        "actor_id": ci["actor_id"], "name": ci["name"], "actor_type": "city", "country": "USA",
+        "parent_id": ci["parent_id"], "population": ci["actor_id"].map(pop),
+        "gdp_musd": None, "source": ci["source"],
+    })
+    accounts = city_info[city_info["origin"] == "cdp_targets"][["account", "actor_id"]]
+    city_inv = _city_inventory(spec, ref, accounts, city_info, case_cities)
+    case_companies = set(commitments.loc[commitments["actor_id"].str.startswith("CO-"),
+                                         "actor_id"])
+    co = comp_info[comp_info["actor_id"].isin(case_companies)]
+    company_actors = pd.DataFrame({
+        "actor_id": co["actor_id"], "name": co["std_name"], "actor_type": "company",
+        "country": "USA", "parent_id": None, "population": None, "gdp_musd": None,
+        "source": co["source"] + "; name harmonised with ClimActor key_dict",
+    })
+    inventory = pd.concat([state_inv, city_inv], ignore_index=True)
+
+    # --- commitments that cannot be quantified at all (no emissions of any kind)
+    has_inv = set(inventory["actor_id"])
+    no_data = commitments["base_year_emissions_mt"].isna() & ~commitments["actor_id"].isin(has_inv)
+    excl.append(exclusion_frame([
+        {"source": r["origin"], "record": str(r["source"])[:200], "actor_id": r["actor_id"],
+         "reason_code": "missing_emissions",
+         "detail": "no inventory and no base-year emissions in any source"}
+        for _, r in commitments[no_data].iterrows()]))
+    commitments = commitments[~no_data].copy()
+    commitments["commitment_id"] = (commitments["actor_id"] + ":" + commitments["scope"] + ":"
+                                    + commitments["target_year"].astype(int).astype(str))
+    commitments["coverage"] = None
+    commitments["in_national_projection"] = "false"
+    commitments = commitments.sort_values(["actor_id", "scope", "target_year"])
+
+    used = set(commitments["actor_id"])
+    parts = [region_actors, city_actors[city_actors["actor_id"].isin(used)],
+             company_actors[company_actors["actor_id"].isin(used)]]
+    actors = pd.concat([p for p in parts if not p.empty], ignore_index=True)
+    inventory = inventory[inventory["actor_id"].isin(set(actors["actor_id"]))]
+    inventory = inventory.sort_values(["actor_id", "year"]).reset_index(drop=True)
+
+    # --- national
+    if name == "us2017":
+        nat = national_series.us2017(
+            national.read_past_vintages(refdata.path(ref, "past_vintages_ar4")), spec.last_year)
+    else:
+        un = pd.read_csv(refdata.path(ref, "unfccc_annex1"))
+        un = un[un["actor_id"] == "US"]
+        gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
+        nat = national_series.us2023(
+            national.read_brvs_totals(refdata.path(ref, "brvs2023_totals")), gross,
+            spec.last_year)
+
+    tables = {
+        "actors.csv": actors[ACTOR_COLUMNS].reset_index(drop=True),
+        "inventory.csv": inventory[INVENTORY_COLUMNS],
+        "commitments.csv": commitments[COMMITMENT_COLUMNS].reset_index(drop=True),
+        "national.csv": nat,
+    }
+    case_yaml = {
+        "name": spec.name, "description": spec.description, "country": "USA",
+        "base_year": 2005, "years": [spec.first_year, spec.last_year],
+        "reporting_years": spec.reporting_years, "gwp": spec.gwp, "lulucf": "included",
+        "ndc": spec.ndc, "sources": spec.sources,
+    }
+    exclusions = pd.concat([e for e in excl if not e.empty], ignore_index=True)
+    cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
+    return BuiltCase(name, tables, case_yaml, exclusions.sort_values(
+        ["source", "reason_code", "record"]).reset_index(drop=True), cov)
+
+
+def _fmt(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].where(out[c].notna(), None)
+        if c in ("year", "target_year", "base_year"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+        if c == "population":
+            out[c] = pd.to_numeric(out[c], errors="coerce").round(0).astype("Int64")
+    return out
+
+
+def write_case(built: BuiltCase, out_dir: str | Path) -> Path:
+    """Write the case folder (tables, case.yaml, build_exclusions.csv, coverage.csv)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for fname, df in built.tables.items():
+        _fmt(df).to_csv(out / fname, index=False, lineterminator="\n", float_format="%.6g")
+    (out / "case.yaml").write_text(
+        "# Generated by `python -m subnat.harmonize build-case` — do not edit by hand.\n"
+        + yaml.safe_dump(built.case_yaml, sort_keys=False, allow_unicode=True),
+        encoding="utf-8")
+    built.exclusions.to_csv(out / "build_exclusions.csv", index=False, lineterminator="\n")
+    built.coverage.to_csv(out / "coverage.csv", index=False, lineterminator="\n",
+                          float_format="%.6g")
+    return out

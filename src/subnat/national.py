@@ -1,0 +1,121 @@
+"""National series: the CPS members each draw uses, NDC levels and the headline metrics (method §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from subnat.case import Case
+from subnat.errors import InputError, Problem
+
+RANGE_STEPS = 21  # `range` CPS: evenly spaced levels between the lowest and highest member
+
+
+@dataclass
+class NationalSeries:
+    """CPS members on a common year axis, spliced with history before the CPS starts.
+
+    `index[m, i]` is member m's national emissions in `years[i]` (Mt CO2e/yr): the member where
+    defined, else the central `cps`, else `history`. The growth index of method §3 uses it for
+    years before the projection (e.g. an actor's MRY or base year).
+    """
+
+    years: np.ndarray  # (Y,) int
+    names: list[str]  # (M,)
+    index: np.ndarray  # (M, Y) float
+    history: pd.Series  # year -> Mt
+
+    def at(self, year: int) -> np.ndarray:
+        """Emissions of every member in one year, shape (M,)."""
+        return self.index[:, self.position(year)]
+
+    def position(self, year: int | np.ndarray) -> np.ndarray | int:
+        return np.asarray(year) - self.years[0]
+
+    def covers(self, year: int) -> bool:
+        return bool(self.years[0] <= year <= self.years[-1]) and bool(
+            np.isfinite(self.index[:, self.position(year)]).all())
+
+
+def national_series(case: Case, rule: str) -> NationalSeries:
+    """The CPS members a run draws from, by the `uncertainty.cps` rule (see the config schema)."""
+    table = case.national
+    wide = table.pivot(index="year", columns="series", values="emissions_mt").sort_index()
+    wide.index = wide.index.astype(int)
+    years = np.arange(int(wide.index.min()), case.meta.last_year + 1)
+    wide = wide.reindex(years)
+    history = wide["history"].dropna() if "history" in wide else pd.Series(dtype=float)
+    members = [c for c in wide.columns if c.startswith("cps:")]
+    central = wide["cps"] if "cps" in wide else wide[members].median(axis=1, skipna=False)
+    fallback = central.combine_first(wide["history"]) if "history" in wide else central
+    fallback = fallback.interpolate(limit_area="inside")  # inventory gaps between reported years
+    spliced = {name: wide[name].combine_first(fallback) for name in members}
+    central = fallback
+    if rule == "central" or not members:
+        chosen = {"cps": central}
+    elif rule == "ensemble":
+        chosen = spliced
+    elif rule in ("low", "high"):
+        stacked = pd.DataFrame(spliced)
+        chosen = {f"cps_{rule}": stacked.min(axis=1) if rule == "low" else stacked.max(axis=1)}
+    elif rule == "range":
+        stacked = pd.DataFrame(spliced)
+        low, high = stacked.min(axis=1), stacked.max(axis=1)
+        chosen = {f"cps_range_{i / (RANGE_STEPS - 1):.2f}": low + (high - low) * i / (RANGE_STEPS - 1)
+                  for i in range(RANGE_STEPS)}
+    else:  # the schema forbids anything else
+        raise ValueError(rule)
+    index = np.vstack([s.to_numpy(dtype=float) for s in chosen.values()])
+    return NationalSeries(years=years, names=list(chosen), index=index, history=history)
+
+
+def member_draws(series: NationalSeries, n_draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Member index of every draw: equal weights, balanced (each member as often as possible)."""
+    m = len(series.names)
+    if m == 1:
+        return np.zeros(n_draws, dtype=np.int64)
+    balanced = np.resize(np.arange(m), n_draws)
+    return rng.permutation(balanced)
+
+
+def base_year_emissions(case: Case, year: int) -> float:
+    """National emissions in a base year: history, else the central CPS, else a member median."""
+    table = case.national[case.national["year"] == year]
+    for series in ("history", "cps"):
+        rows = table[table["series"] == series]
+        if len(rows):
+            return float(rows["emissions_mt"].iloc[0])
+    if len(table):
+        return float(table["emissions_mt"].median())
+    raise InputError(Problem("national.csv", None, "year", f"no national emissions in {year}"))
+
+
+def ndc_levels(case: Case, cps_by_draw: np.ndarray, years: np.ndarray) -> list[dict]:
+    """Each NDC's level in its target year; `baseline` NDCs follow the CPS of each draw.
+
+    Returns dicts with label, target_year, conditional and `level` (array over draws).
+    """
+    out = []
+    for ndc in case.meta.ndc:
+        year = int(ndc["target_year"])
+        if ndc["type"] == "absolute":
+            level = np.full(cps_by_draw.shape[1], base_year_emissions(case, int(ndc["base_year"])) * (1 - ndc["value"]))
+        elif ndc["type"] == "fixed_level":
+            level = np.full(cps_by_draw.shape[1], float(ndc["value"]))
+        else:  # baseline: below the CPS in the target year
+            if not years[0] <= year <= years[-1]:
+                continue
+            level = cps_by_draw[year - years[0]] * (1 - ndc["value"])
+        out.append({"label": ndc["label"], "target_year": year, "conditional": bool(ndc["conditional"]),
+                    "type": ndc["type"], "value": ndc["value"], "level": level})
+    return out
+
+
+def headline_ndc(ndcs: list[dict], year: int) -> dict | None:
+    """The NDC reported in summary.csv for a year: the first unconditional one with that target year,
+    else the first of any kind with that year, else none (documented in README)."""
+    same_year = [n for n in ndcs if n["target_year"] == year]
+    unconditional = [n for n in same_year if not n["conditional"]]
+    return (unconditional or same_year or [None])[0]
