@@ -141,7 +141,7 @@ def _excl(source: str, record: str, actor_id: object, code: str, detail: str) ->
 
 
 def companies(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
-    """SBTi absolute scope-1/2 targets; companies without data become 'stopped reporting' rows."""
+    """SBTi absolute scope-1/2 targets with progress data (one row per company-target)."""
     df = sbti_progress.read(ref / FILES["sbti"])
     listing = pd.read_excel(ref / FILES["sbti_list"], usecols=["Company Name", "Location"])
     name2, _ = _iso_maps(ref)
@@ -153,10 +153,9 @@ def companies(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
         iso = loc.get(r["company"].lower())
         aid = f"sbti:{r['company']}"
         if not r["reported"]:
-            rows.append(_row(observation_id=f"{SRC_SBTI}:{i}", actor_id=aid,
-                             actor_name=r["company"], actor_type="company", source=SRC_SBTI,
-                             country=iso, status="stopped reporting", record=rec,
-                             flags="no_progress_data"))
+            # "No comparable progress data publicly found" mixes never-reported (recent targets)
+            # with stopped reporting, so it is not counted as 'stopped reporting'.
+            excl.append(_excl(SRC_SBTI, rec, aid, "no_progress_data", str(r["status_text"])))
             continue
         if r["target_type"] != "absolute":
             code = "intensity_target" if r["target_type"] == "intensity" else "not_emissions_target"

@@ -7,6 +7,7 @@ folder. Nothing here is tuned to a published result: inputs are taken as the sou
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from subnat.harmonize import national_series, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
+from subnat.harmonize.screens import screen_cities
 from subnat.sources import (
     c2es_states,
     cdp_citywide,
@@ -224,6 +226,14 @@ def _city_inventory(spec: CaseSpec, ref: Path, cdp_accounts: pd.DataFrame,
 def build_case(name: str, reference_dir: str | Path, duplicates: str = "most_complete",
                priority: list[str] | None = None) -> BuiltCase:
     """Build case ``name`` (``us2017`` or ``us2023``) from the raw files in ``reference_dir``."""
+    with warnings.catch_warnings():
+        # all-empty optional columns (e.g. bau_emissions_mt) in some sources' parts
+        warnings.simplefilter("ignore", FutureWarning)
+        return _build_case(name, reference_dir, duplicates, priority)
+
+
+def _build_case(name: str, reference_dir: str | Path, duplicates: str,
+                priority: list[str] | None) -> BuiltCase:
     if name not in CASES:
         raise KeyError(f"unknown case {name!r}; known: {', '.join(CASES)}")
     spec, ref = CASES[name], Path(reference_dir)
@@ -281,12 +291,15 @@ def build_case(name: str, reference_dir: str | Path, duplicates: str = "most_com
         "source": co["source"] + "; name harmonised with ClimActor key_dict",
     })
     inventory = pd.concat([state_inv, city_inv], ignore_index=True)
+    inventory, commitments, ex_s = screen_cities(
+        inventory, commitments, city_actors.set_index("actor_id")["population"], case_cities)
+    excl.append(ex_s)
 
     # --- commitments that cannot be quantified at all (no emissions of any kind)
     has_inv = set(inventory["actor_id"])
     no_data = commitments["base_year_emissions_mt"].isna() & ~commitments["actor_id"].isin(has_inv)
     excl.append(exclusion_frame([
-        {"source": r["origin"], "record": str(r["source"])[:200], "actor_id": r["actor_id"],
+        {"source": r["origin"], "record": str(r["source"])[-100:], "actor_id": r["actor_id"],
          "reason_code": "missing_emissions",
          "detail": "no inventory and no base-year emissions in any source"}
         for _, r in commitments[no_data].iterrows()]))
@@ -329,6 +342,8 @@ def build_case(name: str, reference_dir: str | Path, duplicates: str = "most_com
         "ndc": spec.ndc, "sources": spec.sources,
     }
     exclusions = pd.concat([e for e in excl if not e.empty], ignore_index=True)
+    exclusions["record"] = exclusions["record"].astype(str).str.slice(-100)
+    exclusions["detail"] = exclusions["detail"].astype(str).str.slice(0, 120)
     cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
     return BuiltCase(name, tables, case_yaml, exclusions.sort_values(
         ["source", "reason_code", "record"]).reset_index(drop=True), cov)

@@ -35,7 +35,7 @@ def dedupe(
     kept = df[~dup].drop(columns=["_complete", "_prio"])
     winners = kept.set_index(["actor_id", "scope", "target_year"])["origin"]
     excl = [
-        {"source": r["origin"], "record": r["source"][:200], "actor_id": r["actor_id"],
+        {"source": r["origin"], "record": str(r["source"])[-100:], "actor_id": r["actor_id"],
          "reason_code": "duplicate",
          "detail": f"same scope {r['scope']} and target year {r['target_year']} as the "
                    f"{winners.loc[(r['actor_id'], r['scope'], r['target_year'])]} row kept"}

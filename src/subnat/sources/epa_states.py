@@ -29,7 +29,7 @@ def read(path: str | Path) -> pd.DataFrame:
             "emissions_mt": raw["emissions_mt"].values,
         }
     )
-    out["source"] = f"EPA state GHG inventory ({ds}; {source_label(path)})"
+    out["source"] = f"{ds.replace(':', ' ')} ({source_label(path)})"
     return out.sort_values(["actor_id", "year"]).reset_index(drop=True)
 
 

@@ -109,8 +109,9 @@ class CityIndex:
             return None, None
         key = slug(city)
         aliases = [key, key.replace("SAINT_", "ST_"), key.replace("ST_", "SAINT_"),
-                   re.sub(r"_CITY$", "", key), re.sub(r"_D_?C$", "", key)]
-        if key.endswith("_COUNTY"):  # counties have no LOCODE; never match a town
+                   re.sub(r"_CITY$", "", key), re.sub(r"_D_?C$", "", key),
+                   key.split("_AND_")[0]]
+        if key.endswith("_COUNTY") and "_AND_" not in key:  # counties: never match a town
             aliases = [key]
         for k in aliases:
             if (k, st) in self._map:

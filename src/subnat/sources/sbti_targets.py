@@ -177,13 +177,12 @@ def to_commitments(
                          "reason_code": code, "detail": detail})
 
         if r["near_term_status"] != "Targets Set":
-            ex("no_target", f"near-term status {r['near_term_status']!r}")
-            continue
+            continue  # "Committed": no target yet, so not a commitment to log
         if set_by is not None and (pd.isna(r["date_year"]) or r["date_year"] > set_by):
             ex("not_in_force", f"SBTi record dated {r['date_year']} (cut-off {set_by})")
             continue
         if not r["parsed"]:
-            ex("unparsed_target_text", str(r["target_text"])[:120])
+            ex("unparsed_target_text", str(r["target_text"])[:100])
             continue
         if r["kind"] == "intensity":
             ex("missing_driver", "intensity target per physical unit")

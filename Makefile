@@ -1,0 +1,53 @@
+# The two commands of the quick start: `make run` and `make test`.
+# Both create .venv with python3 -m venv when missing and install the package into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= all
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test test-fast lint docs bench clean help
+
+help:
+	@echo "make run        run the default workflow (both US cases) offline"
+	@echo "make test       full test suite incl. the end-to-end Snakemake run"
+	@echo "make test-fast  tests not marked slow"
+	@echo "make lint       ruff + snakemake --lint"
+	@echo "make docs       regenerate config/README.md from the schema"
+	@echo "make bench      aggregation benchmark (20,000 actors x 4,000 draws)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP) $@
+
+run: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check src tests workflow
+	$(BIN)/python -m pytest -q
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests workflow
+	$(BIN)/snakemake --lint
+
+docs: $(STAMP)
+	$(BIN)/python -m subnat.config docs > config/README.md
+
+bench: $(STAMP)
+	$(BIN)/python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
+
+clean:
+	rm -rf results/*/ .snakemake logs benchmarks

@@ -1,0 +1,61 @@
+"""Glue for the Snakemake rules: config resolution, case inputs, logging. No science here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from subnat.case import REQUIRED_FILES, OPTIONAL_FILES, resolve_case
+from subnat.config import resolve
+from subnat.errors import ConsistencyError, InputError
+
+
+def resolve_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults filled and validated; problems become a WorkflowError without a traceback."""
+    try:
+        return resolve(config)
+    except InputError as exc:
+        from snakemake.exceptions import WorkflowError
+
+        raise WorkflowError("invalid configuration:\n" + "\n".join(str(p) for p in exc.problems)) from None
+
+
+def case_names(config: Mapping[str, Any]) -> dict[str, str]:
+    """Result folder name -> case spec (embedded name or folder path)."""
+    names: dict[str, str] = {}
+    for spec in config["cases"]:
+        name = Path(spec).name
+        if name in names:
+            from snakemake.exceptions import WorkflowError
+
+            raise WorkflowError(f"two cases share the result folder name '{name}': {names[name]} and {spec}")
+        names[name] = spec
+    return names
+
+
+def case_files(spec: str) -> list[str]:
+    """The input files of a case (for Snakemake's dependency tracking)."""
+    try:
+        folder = resolve_case(spec)
+    except InputError as exc:
+        from snakemake.exceptions import WorkflowError
+
+        raise WorkflowError(str(exc)) from None
+    names = ["case.yaml", *REQUIRED_FILES, *OPTIONAL_FILES]
+    return [str(folder / n) for n in names if (folder / n).is_file()]
+
+
+def run_logged(log_path: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a step with logging to its log file and stderr; user errors exit 1 without a traceback."""
+    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    handlers = [logging.FileHandler(log_path, mode="w", encoding="utf-8"), logging.StreamHandler(sys.stderr)]
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    try:
+        return func(*args, **kwargs)
+    except (InputError, ConsistencyError) as exc:
+        logging.getLogger("subnat").error("%s", exc)
+        sys.exit(1)

@@ -1,0 +1,89 @@
+# Effect on national projections: one assessment per case (method §2-§9), then sensitivity cases.
+# Reads config: every key (passed whole as a param, so a config change reruns the rules).
+
+
+rule assess_case:
+    input:
+        case=case_inputs,
+        posterior=posterior_input,
+    output:
+        summary="results/{case}/summary.csv",
+        national="results/{case}/national.csv",
+        commitments="results/{case}/commitments.csv",
+        exclusions="results/{case}/exclusions.csv",
+        overlaps="results/{case}/overlaps.csv",
+        ndc="results/{case}/ndc.csv",
+        draws="results/{case}/draws.nc",
+        resolved="results/{case}/config.resolved.yaml",
+        provenance="results/{case}/provenance.yaml",
+    params:
+        case=case_spec,
+        config=config,
+    log:
+        "logs/assess_case/{case}.log",
+    benchmark:
+        "benchmarks/assess_case/{case}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/assess_case.py"
+
+
+rule assess_sensitivity:
+    input:
+        case=case_inputs,
+        posterior=posterior_input,
+    output:
+        "results/{case}/sensitivity/{name}.csv",
+    params:
+        case=case_spec,
+        config=config,
+    log:
+        "logs/assess_sensitivity/{case}/{name}.log",
+    benchmark:
+        "benchmarks/assess_sensitivity/{case}/{name}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/assess_sensitivity.py"
+
+
+rule merge_sensitivity:
+    input:
+        summary="results/{case}/summary.csv",
+        parts=sensitivity_parts,
+        posterior=posterior_input,
+    output:
+        "results/{case}/sensitivity.csv",
+    params:
+        config=config,
+    log:
+        "logs/merge_sensitivity/{case}.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/merge_sensitivity.py"
+
+
+rule check_outputs:
+    input:
+        summary="results/{case}/summary.csv",
+        national="results/{case}/national.csv",
+        overlaps="results/{case}/overlaps.csv",
+        commitments="results/{case}/commitments.csv",
+    output:
+        "results/{case}/checks.yaml",
+    log:
+        "logs/check_outputs/{case}.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/check_outputs.py"

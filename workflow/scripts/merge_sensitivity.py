@@ -1,0 +1,12 @@
+"""Thin wrapper: rule merge_sensitivity -> subnat.sensitivity.merge."""
+
+from typing import TYPE_CHECKING
+
+from subnat.sensitivity import merge
+from subnat.workflow import run_logged
+
+if TYPE_CHECKING:
+    from snakemake.script import snakemake
+
+run_logged(snakemake.log[0], merge, snakemake.input.summary, list(snakemake.input.parts), snakemake.params.config,
+           snakemake.output[0], posterior=(snakemake.input.posterior or [None])[0])
