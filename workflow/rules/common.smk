@@ -28,10 +28,13 @@ def sensitivity_parts(wildcards):
     return expand("results/{case}/sensitivity/{name}.csv", case=wildcards.case, name=SENSITIVITY)
 
 
+# Files `rule all` builds for every case; later rule files append their own patterns.
+CASE_TARGET_PATTERNS = ["results/{case}/checks.yaml"]
+if SENSITIVITY:
+    CASE_TARGET_PATTERNS.append("results/{case}/sensitivity.csv")
+# Files `rule all` builds once (not per case), e.g. the achievement model's diagnostics.
+GLOBAL_TARGETS = []
+
+
 def case_targets():
-    targets = []
-    for case in CASES:
-        targets += [f"results/{case}/checks.yaml"]
-        if SENSITIVITY:
-            targets.append(f"results/{case}/sensitivity.csv")
-    return targets
+    return expand(CASE_TARGET_PATTERNS, case=list(CASES)) + GLOBAL_TARGETS
