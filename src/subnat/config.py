@@ -92,7 +92,7 @@ def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
 def resolve(config: Mapping[str, Any], origin: str = "config") -> dict[str, Any]:
     """Fill defaults and validate; raise InputError listing every problem."""
     schema = load_schema()
-    filled = fill_defaults(copy.deepcopy(dict(config)), schema)
+    filled = fill_defaults(deep_merge(fill_defaults({}, schema), config), schema)
     validate(filled, origin)
     return filled
 
@@ -152,7 +152,7 @@ def key_lines(path: str | Path) -> dict[tuple[str, ...], int]:
 def load(paths: Iterable[str | Path] = (), overrides: Mapping[str, Any] | None = None
          ) -> dict[str, Any]:
     """Merge config files in order (later wins), then overrides; fill defaults; validate."""
-    merged: dict[str, Any] = {}
+    merged: dict[str, Any] = fill_defaults({}, load_schema())  # so files may change just a `value`
     lines: dict[tuple[str, ...], int] = {}
     origin = "config"
     for path in paths:

@@ -210,7 +210,7 @@ def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: 
     if len(jur_units):
         eff[st.unit_jur[jur_units]] = rho[jur_units]
         for level in st.jur_levels:  # effective rate: own or any containing jurisdiction's, whichever is higher
-            np.maximum(eff[level], eff[st.jur_parent[level]], out=eff[level])
+            eff[level] = np.maximum(eff[level], eff[st.jur_parent[level]])
         if st.nested:
             parents = st.jur_parent[st.unit_jur[jur_units]]
             parent_eff = np.zeros((len(jur_units), n_years, n_draws))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from subnat.case import REQUIRED_FILES, OPTIONAL_FILES, resolve_case
+from subnat.case import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.config import resolve
 from subnat.errors import ConsistencyError, InputError
 

@@ -8,6 +8,7 @@ the national ``history`` series in the coverage year (latest year before it when
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,21 @@ def _latest(inventory: pd.DataFrame, year: int) -> pd.Series:
     inv = inventory[inventory["year"].astype(int) <= year]
     inv = inv.sort_values("year").groupby("actor_id")["emissions_mt"].last()
     return inv.astype(float)
+
+
+def actor_type_of_exclusion(row: pd.Series) -> str | None:
+    """Actor type of an exclusion-log row, from its actor id or upstream record id."""
+    aid = row.get("actor_id")
+    if isinstance(aid, str) and aid:
+        if aid.startswith("CO-"):
+            return "company"
+        return "region" if re.fullmatch(r"US-[A-Z]{2}", aid) else "city"
+    rec, src = str(row.get("record") or ""), str(row.get("source") or "")
+    for prefix, kind in (("REG-", "region"), ("CIT-", "city"), ("COM-", "company")):
+        if prefix in rec:
+            return kind
+    return {"cdp_targets": "city", "sbti_targets": "company", "c2es_states": "region",
+            "cdp_citywide": "city"}.get(src)
 
 
 def coverage(tables: dict[str, pd.DataFrame], year: int,
@@ -46,9 +62,7 @@ def coverage(tables: dict[str, pd.DataFrame], year: int,
         cov_net = float(level.reindex(net_ids).fillna(0).sum())
         n_ex = 0
         if excluded is not None and not excluded.empty:
-            src = {"region": ("hand", "c2es_states"), "city": ("cdp_targets",),
-                   "company": ("sbti_targets",)}[t]
-            n_ex = int(excluded["source"].isin(src).sum())
+            n_ex = int((excluded.apply(actor_type_of_exclusion, axis=1) == t).sum())
         rows.append({"actor_type": t, "actors": len(ids),
                      "commitments": int(com["actor_id"].isin(ids).sum()),
                      "covered_mt": cov, "covered_mt_net": cov_net,

@@ -10,6 +10,8 @@ us2017 (AR4 GWP100, net incl. LULUCF):
   ``CPS(2025) = (1 - 0.13) * E(2005) + 480`` (about 6 % below 2005). The series is history up
   to 2015, linear from 2015 to that 2025 level, and held constant to 2030 (no published 2030
   figure).
+- ``cps:NCI2017_current_admin``: the same series as an ensemble member (the engine's
+  ``ensemble`` rule draws only ``cps:*`` members).
 - ``cps:<vintage>_<seq>``: the 2014 CAR and 2016 BR "with measures" projections (high and low
   land-sink variants), ratio-harmonised to the 2015 history value (member(t) * H(2015) /
   member(2015)) so all members share the case's inventory level.
@@ -62,6 +64,8 @@ def us2017(vintages: pd.DataFrame, last_year: int = 2030) -> pd.DataFrame:
                      (e2015 + (target - e2015) * (y - 2015) / (2025 - 2015) if y <= 2025
                       else target) for y in years})
     frames.append(_frame("cps", cps, US2017_CPS_SOURCE))
+    # The same series as an ensemble member, so `uncertainty.cps: ensemble` draws it too.
+    frames.append(_frame("cps:NCI2017_current_admin", cps, US2017_CPS_SOURCE))
     for pub, tag in (("2014 CAR", "CAR2014"), ("2016 BR", "BR2016")):
         for seq in ("WM_highseq", "WM_lowseq"):
             m = national.net_total_series(vintages, pub, seq)
