@@ -71,7 +71,8 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
     years = np.arange(case.meta.first_year, case.meta.last_year + 1)
     log.info("%s: %d commitments kept in %d groups, %d excluded", case.meta.name,
              len(screened.commitments), len(screened.groups), len(screened.exclusions))
-    paths = build_pathways(screened.groups, screened.commitments, national, years, config)
+    own, ets_sd = _ets_references(case, screened, years, config)
+    paths = build_pathways(screened.groups, screened.commitments, national, years, config, own)
     structure = build_structure(
         case.actors, screened.groups, screened.commitments, case.company_locations, paths.gov,
         nested=cfg(config, "overlap.nested") == "max_ambition",
@@ -81,7 +82,7 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
     national_index = national.index[:, years - national.years[0]]
     report = np.asarray(case.meta.reporting_years) - years[0]
-    factor = _data_error(screened, config, seed)
+    factor = _draw_factor(_data_error(screened, config, seed), ets_sd, seed)
     fractions = None
     results: dict[str, Result] = {}
     for name in scenarios:
@@ -112,6 +113,41 @@ def _data_error(screened: Screened, config: Mapping[str, Any], seed: int):
 
     def factor(s0: int, s1: int) -> np.ndarray:
         return np.exp(sigma * rnd.normals(seed, "data_error", len(actors), s0, s1))[rows]
+
+    return factor
+
+
+def _ets_references(case: Case, screened: Screened, years: np.ndarray, config: Mapping[str, Any]
+                    ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
+    """Actor-level ETS references (method §3 alternative) and their log-scale forecast sd per group."""
+    if cfg(config, "reference.method") != "ets" or screened.groups.empty:
+        return {}, None
+    from subnat.commitments import _inventory_by_actor, emissions_series
+    from subnat.reference import ets_reference
+
+    inventory = _inventory_by_actor(case.inventory)
+    own: dict[int, np.ndarray] = {}
+    sd = np.zeros(len(screened.groups))
+    for g, group in enumerate(screened.groups.itertuples(index=False)):
+        fitted = ets_reference(emissions_series(inventory, group.actor_id, group.scope), years,
+                               cfg(config, "reference.ets_damped_trend"), cfg(config, "reference.ets_min_years"))
+        if fitted is None:
+            log.info("%s (%s): history too short for ETS, growth index kept", group.actor_id, group.scope)
+            continue
+        own[g] = fitted.path
+        sd[g] = fitted.log_sd
+    use_noise = cfg(config, "uncertainty.ets_paths") and sd.any()
+    return own, sd if use_noise else None
+
+
+def _draw_factor(data_error, ets_sd: np.ndarray | None, seed: int):
+    """Per group and draw: data-error factor times ETS baseline noise (each optional)."""
+    if ets_sd is None:
+        return data_error
+
+    def factor(s0: int, s1: int) -> np.ndarray:
+        noise = np.exp(ets_sd[:, None] * rnd.normals(seed, "ets", len(ets_sd), s0, s1))
+        return noise if data_error is None else noise * data_error(s0, s1)
 
     return factor
 

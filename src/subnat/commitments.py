@@ -54,25 +54,31 @@ def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> S
     """Apply the validation rules of method §2 and resolve emissions, drivers and anchors."""
     excl = _Log()
     notes: list[str] = []
-    actors = case.actors.set_index("actor_id")
+    # plain dicts, not DataFrame.at: this loop runs over 100,000 commitments (issue 8)
+    countries = dict(zip(case.actors["actor_id"], case.actors["country"], strict=True))
+    actor_types = dict(zip(case.actors["actor_id"], case.actors["actor_type"], strict=True))
+    parsed: dict[str, frozenset[str]] = {}
     weights = scope_weights(config)
     statuses = set(cfg(config, "inclusion.statuses"))
     residual = cfg(config, "net_zero.residual_share")
     inventory = _inventory_by_actor(case.inventory)
+    drivers = _driver_index(case.drivers)
 
     kept = []
     for row in case.commitments.to_dict("records"):
         row["status"] = row["status"] or "pledge"
-        reason = _row_reason(row, actors, case, statuses, residual)
+        reason = _row_reason(row, countries, case, statuses, residual)
         if reason:
             excl.exclude(row, *reason)
             continue
-        scopes = parse_scope(row["scope"])
+        if row["scope"] not in parsed:
+            parsed[row["scope"]] = parse_scope(row["scope"])
+        scopes = parsed[row["scope"]]
         row["scope"] = scope_key(scopes)
         if all(weights[s] == 0 for s in scopes):
             excl.exclude(row, "scope_not_counted", f"scope {row['scope']} is not counted (config scope.*)")
             continue
-        row["actor_type"] = actors.at[row["actor_id"], "actor_type"]
+        row["actor_type"] = actor_types[row["actor_id"]]
         row["coverage"] = 1.0 if pd.isna(row["coverage"]) else float(row["coverage"])
         row["e_by"] = _base_year_emissions(row, inventory)
         if (row["target_type"] in NEEDS_BASE_YEAR or (row["target_type"] == "net_zero" and residual > 0)) \
@@ -81,7 +87,7 @@ def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> S
                          f"no base_year_emissions_mt and no {row['scope']} inventory row in {_year(row['base_year'])}")
             continue
         if row["target_type"] in DRIVER_OF:
-            ratio = _driver_ratio(case.drivers, row)
+            ratio = _driver_ratio(drivers, row)
             if ratio is None:
                 excl.exclude(row, "missing_driver",
                              f"no {DRIVER_OF[row['target_type']]} series covering {_year(row['base_year'])} "
@@ -102,14 +108,14 @@ def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> S
                     exclusions=excl.frame(), notes=notes)
 
 
-def _row_reason(row: dict, actors: pd.DataFrame, case: Case, statuses: set[str], residual: float
+def _row_reason(row: dict, countries: Mapping[str, str], case: Case, statuses: set[str], residual: float
                 ) -> tuple[str, str] | None:
     """The first reason this commitment cannot be computed, or None."""
     actor = row["actor_id"]
-    if not actor or actor not in actors.index:
+    if not actor or actor not in countries:
         return "unresolved_actor", f"actor '{actor}' is not in actors.csv"
-    if actors.at[actor, "country"] != case.meta.country:
-        return "outside_country", f"actor country {actors.at[actor, 'country']} is not {case.meta.country}"
+    if countries[actor] != case.meta.country:
+        return "outside_country", f"actor country {countries[actor]} is not {case.meta.country}"
     kind = row["target_type"]
     if kind not in TARGET_TYPES:
         return "unknown_target_type", f"'{str(kind)[:60]}' is not one of {', '.join(sorted(TARGET_TYPES))}"
@@ -137,9 +143,14 @@ def _year(value: float) -> str:
 def _inventory_by_actor(inventory: pd.DataFrame) -> dict[str, dict[str, pd.Series]]:
     """actor -> scope key -> emissions by year (single scopes summed into combinations later)."""
     out: dict[str, dict[str, pd.Series]] = {}
-    frame = inventory.assign(scope=inventory["scope"].map(lambda s: scope_key(parse_scope(s))))
-    for (actor, scope), rows in frame.groupby(["actor_id", "scope"], sort=False):
-        series = rows.set_index(rows["year"].astype(int))["emissions_mt"].sort_index()
+    keys = {s: scope_key(parse_scope(s)) for s in inventory["scope"].unique()}  # parse each spelling once
+    frame = inventory.assign(scope=inventory["scope"].map(keys))
+    # one groupby over row positions, then cheap numpy slices (a per-group set_index is slow at 100k rows)
+    years = frame["year"].to_numpy().astype(int)
+    emissions = frame["emissions_mt"].to_numpy()
+    for (actor, scope), positions in frame.groupby(["actor_id", "scope"], sort=False).indices.items():
+        index = pd.Index(years[positions], name="year")
+        series = pd.Series(emissions[positions], index=index, name="emissions_mt").sort_index()
         out.setdefault(actor, {})[scope] = series
     return out
 
@@ -179,15 +190,23 @@ def _base_year_emissions(row: dict, inventory: dict[str, dict[str, pd.Series]]) 
     return float(series[year]) if year in series.index else np.nan
 
 
-def _driver_ratio(drivers: pd.DataFrame, row: dict) -> float | None:
+def _driver_index(drivers: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """(actor, driver) -> (years, values) sorted by year: built once, not filtered per commitment."""
+    out = {}
+    years_all, values_all = drivers["year"].to_numpy(float), drivers["value"].to_numpy(float)
+    for key, positions in drivers.groupby(["actor_id", "driver"], sort=False).indices.items():
+        years, values = years_all[positions], values_all[positions]
+        order = np.argsort(years)
+        out[key] = (years[order], values[order])
+    return out
+
+
+def _driver_ratio(drivers: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]], row: dict) -> float | None:
     """A(TY)/A(BY), linearly interpolated inside the driver series; None when not covered."""
-    series = drivers[(drivers["actor_id"] == row["actor_id"])
-                     & (drivers["driver"] == DRIVER_OF[row["target_type"]])]
-    if series.empty:
+    found = drivers.get((row["actor_id"], DRIVER_OF[row["target_type"]]))
+    if found is None:
         return None
-    years, values = series["year"].to_numpy(float), series["value"].to_numpy(float)
-    order = np.argsort(years)
-    years, values = years[order], values[order]
+    years, values = found
     by, ty = float(row["base_year"]), float(row["target_year"])
     if by < years[0] or ty > years[-1]:
         return None
@@ -210,7 +229,8 @@ def _drop_duplicates(rows: list[dict], excl: _Log, rule: str) -> list[dict]:
         key = (row["actor_id"], row["scope"], int(row["target_year"]), row["target_type"])
         if key not in best:
             best[key] = row
-        elif rule == "most_complete" and _completeness(row) > _completeness(best[key]):
+        elif rule == "most_complete" and (-_completeness(row), str(row["commitment_id"])) < (
+                -_completeness(best[key]), str(best[key]["commitment_id"])):
             excl.exclude(best[key], "duplicate", f"same actor, scope, target year and type as {row['commitment_id']}")
             best[key] = row
         else:
@@ -220,7 +240,7 @@ def _drop_duplicates(rows: list[dict], excl: _Log, rule: str) -> list[dict]:
 
 
 def _drop_scope_overlaps(rows: list[dict], excl: _Log) -> list[dict]:
-    """One actor, overlapping but different scope sets: keep the broader set (first on ties)."""
+    """One actor, overlapping but different scope sets: keep the broader set (ties: alphabetical)."""
     by_actor: dict[str, list[str]] = {}
     for row in rows:
         scopes = by_actor.setdefault(row["actor_id"], [])
@@ -228,7 +248,7 @@ def _drop_scope_overlaps(rows: list[dict], excl: _Log) -> list[dict]:
             scopes.append(row["scope"])
     dropped: dict[tuple[str, str], str] = {}
     for actor, scopes in by_actor.items():
-        ranked = sorted(scopes, key=lambda s: -len(parse_scope(s)))
+        ranked = sorted(scopes, key=lambda s: (-len(parse_scope(s)), s))
         chosen: list[str] = []
         for s in ranked:
             clash = next((c for c in chosen if parse_scope(c) & parse_scope(s)), None)

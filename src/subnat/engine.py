@@ -1,12 +1,19 @@
 """The per-draw aggregation (method §5-§8), vectorised over groups x years x draws.
 
-Draws are processed in chunks so memory stays bounded (about CHUNK_BYTES per array); overlaps
-are removed per draw, never on means. `subnat.naive` is the loop version the tests compare with.
+Draws are processed in chunks so memory stays bounded (about CHUNK_BYTES per array), two chunks
+at a time on two threads (numpy releases the GIL); overlaps are removed per draw, never on means.
+`subnat.naive` is the loop version the tests compare with.
+
+Layout that keeps the hot path free of copies: groups are sorted so that actors with targets
+("units") come as jurisdictions first, ordered by depth in the tree of jurisdictions with targets,
+then companies. Every jurisdiction level and the companies are then contiguous slices.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,27 +22,30 @@ import scipy.sparse as sp
 
 from subnat.pathways import Pathways
 
-CHUNK_BYTES = 48 * 2**20
+CHUNK_BYTES = 32 * 2**20
+THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass
 class Structure:
     """Who contains whom: the draw-independent side of the overlap rules (method §7)."""
 
-    unit_of_group: np.ndarray  # (G,) unit (actor with targets) of each group
+    order: np.ndarray  # (G,) groups in engine order (positions in the screened groups table)
+    unit_of_group: np.ndarray  # (G,) unit of each group, in engine order (non-decreasing)
     unit_actor: list[str]  # (U,)
-    unit_is_company: np.ndarray  # (U,) bool
-    unit_jur: np.ndarray  # (U,) jurisdiction index or -1
-    jur_parent: np.ndarray  # (J,) parent jurisdiction index or -1
-    jur_levels: list[np.ndarray]  # jurisdictions by depth 1, 2, ... (depth 0 = no parent)
-    top_jur_units: np.ndarray  # (U,) bool: jurisdiction units with no ancestor that has targets
-    company_units: np.ndarray  # (K,) unit indices of companies
+    n_jur: int  # units [0, n_jur) are jurisdictions, [n_jur, U) companies
+    level_bounds: list[tuple[int, int]]  # jurisdiction units of depth 0, 1, ... as slices
+    parent_unit: np.ndarray  # (n_jur,) nearest containing unit with targets, or -1
     company_located: np.ndarray  # (K,) bool: has rows in company_locations.csv
-    locations: sp.csr_matrix  # (K, J) shares in jurisdictions with targets (own or an ancestor's)
-    flag: np.ndarray  # (G, T) bool: the governing target is already in the national projection
+    locations: sp.csr_matrix  # (K, n_jur) shares of company scope-1 emissions, by effective jurisdiction
+    flag: np.ndarray  # (G, T) bool in engine order: governing target already in the national projection
     nested: bool = True
     companies: bool = True
     subtract_flagged: bool = False
+
+    @property
+    def one_group_per_unit(self) -> bool:
+        return len(self.unit_of_group) == len(self.unit_actor)
 
 
 @dataclass
@@ -43,13 +53,14 @@ class Draws:
     """What varies by draw: CPS member, data-error factor per group, delivered fraction per commitment."""
 
     members: np.ndarray  # (S,)
-    factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0)
+    factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
     fraction: Callable[[int, int], np.ndarray] | float = 1.0  # (s0, s1) -> (C, s1-s0), or a constant
 
 
 @dataclass
 class Result:
-    """Per-draw national aggregates, (T, S) each, and per-group values at reporting years (G, R, S)."""
+    """Per-draw national aggregates, (T, S) each, and per-group values at reporting years (G, R, S)
+    in the screened group order."""
 
     gross: np.ndarray
     net: np.ndarray
@@ -64,59 +75,63 @@ class Result:
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
                     locations: pd.DataFrame, gov: np.ndarray, nested: bool = True, companies: bool = True,
                     subtract_flagged: bool = False) -> Structure:
-    """Index the actor tree and company locations once per run."""
-    unit_actor = list(dict.fromkeys(groups["actor_id"]))
-    unit_pos = {a: i for i, a in enumerate(unit_actor)}
-    unit_of_group = groups["actor_id"].map(unit_pos).to_numpy(np.int64)
+    """Index the tree of jurisdictions with targets and the company locations, once per run."""
     kinds = dict(zip(actors["actor_id"], actors["actor_type"], strict=True))
-    jurs = actors[actors["actor_type"] != "company"]
-    jur_ids = list(jurs["actor_id"])
-    jur_pos = {a: i for i, a in enumerate(jur_ids)}
-    jur_parent = np.array([jur_pos.get(p, -1) for p in jurs["parent_id"]], dtype=np.int64)
-    depth = np.zeros(len(jur_ids), dtype=np.int64)
-    for i in range(len(jur_ids)):  # parents were checked acyclic by the loader
-        j = i
-        while jur_parent[j] >= 0:
-            depth[i] += 1
-            j = jur_parent[j]
-    levels = [np.flatnonzero(depth == d) for d in range(1, int(depth.max(initial=0)) + 1)]
-    unit_is_company = np.array([kinds[a] == "company" for a in unit_actor], dtype=bool)
-    unit_jur = np.array([jur_pos.get(a, -1) for a in unit_actor], dtype=np.int64)
-    has_target = np.zeros(len(jur_ids), dtype=bool)
-    has_target[unit_jur[unit_jur >= 0]] = True
-    own = has_target.copy()
-    for level in levels:  # a jurisdiction inside one with targets is covered too
-        has_target[level] |= has_target[jur_parent[level]]
-    top = np.zeros(len(unit_actor), dtype=bool)
-    for u, j in enumerate(unit_jur):
-        if j < 0:
-            continue
-        p = jur_parent[j]
-        while p >= 0 and not own[p]:
-            p = jur_parent[p]
-        top[u] = p < 0
-    company_units = np.flatnonzero(unit_is_company)
-    company_pos = {unit_actor[u]: k for k, u in enumerate(company_units)}
+    parent = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
+    with_targets = set(groups["actor_id"])
+
+    def unit_parent(actor: str) -> str | None:
+        """Nearest containing jurisdiction that has targets (jurisdictions without targets pass
+        their parent's rate on: their own delivered rate is 0)."""
+        p = parent.get(actor)
+        while p is not None and p not in with_targets:
+            p = parent.get(p)
+        return p
+
+    def depth(actor: str) -> int:
+        d, p = 0, unit_parent(actor)
+        while p is not None:
+            d, p = d + 1, unit_parent(p)
+        return d
+
+    jur_units = sorted({a for a in with_targets if kinds[a] != "company"}, key=lambda a: (depth(a), a))
+    company_units = sorted({a for a in with_targets if kinds[a] == "company"})
+    unit_actor = jur_units + company_units
+    unit_pos = {a: i for i, a in enumerate(unit_actor)}
+    group_unit = groups["actor_id"].map(unit_pos).to_numpy(np.int64)
+    order = np.argsort(group_unit, kind="stable")
+    depths = [depth(a) for a in jur_units]
+    bounds = []
+    for d in range(max(depths, default=-1) + 1):
+        members = [i for i, x in enumerate(depths) if x == d]
+        bounds.append((members[0], members[-1] + 1))
+    parent_unit = np.array([unit_pos.get(unit_parent(a), -1) if unit_parent(a) else -1 for a in jur_units],
+                           dtype=np.int64)
+
+    def effective_unit(place: str) -> int:
+        """The unit whose effective rate applies at a place: itself if it has targets, else the nearest container."""
+        return unit_pos[place] if place in with_targets else unit_pos.get(unit_parent(place), -1)
+
+    company_pos = {a: k for k, a in enumerate(company_units)}
     located = np.zeros(len(company_units), dtype=bool)
     rows, cols, vals = [], [], []
-    for company, place, share in zip(locations["company_id"], locations["jurisdiction_id"],
-                                     locations["share"], strict=True):
+    for company, place, share in zip(locations["company_id"], locations["jurisdiction_id"], locations["share"],
+                                     strict=True):
         k = company_pos.get(company)
         if k is None:
             continue
         located[k] = True
-        j = jur_pos[place]
-        if has_target[j] and share > 0:
+        j = effective_unit(place)
+        if j >= 0 and share > 0:
             rows.append(k)
             cols.append(j)
             vals.append(float(share))
-    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(company_units), len(jur_ids)))
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(company_units), len(jur_units)))
     flags = commitments["in_national_projection"].to_numpy(bool) if len(commitments) else np.zeros(0, bool)
     flag = flags[gov] if len(flags) else np.zeros(gov.shape, bool)
-    return Structure(unit_of_group=unit_of_group, unit_actor=unit_actor, unit_is_company=unit_is_company,
-                     unit_jur=unit_jur, jur_parent=jur_parent, jur_levels=levels, top_jur_units=top,
-                     company_units=company_units, company_located=located, locations=matrix, flag=flag,
-                     nested=nested, companies=companies, subtract_flagged=subtract_flagged)
+    return Structure(order=order, unit_of_group=group_unit[order], unit_actor=unit_actor, n_jur=len(jur_units),
+                     level_bounds=bounds, parent_unit=parent_unit, company_located=located, locations=matrix,
+                     flag=flag[order], nested=nested, companies=companies, subtract_flagged=subtract_flagged)
 
 
 def chunk_size(n_groups: int, n_years: int, n_draws: int) -> int:
@@ -128,34 +143,47 @@ def chunk_size(n_groups: int, n_years: int, n_draws: int) -> int:
 def run(paths: Pathways, structure: Structure, national_index: np.ndarray, draws: Draws,
         report_positions: np.ndarray | None = None, chunk: int | None = None) -> Result:
     """Every draw of one scenario. `national_index` is the CPS by member over `paths.years` (M, T)."""
+    order = structure.order
+    sorted_paths = Pathways(
+        years=paths.years, X=paths.X[order], U=paths.U[order], V=None if paths.V is None else paths.V[order],
+        PB=None if paths.PB is None else paths.PB[order], kw=paths.kw[order], weight=paths.weight[order],
+        gov=paths.gov[order])
     n_groups, n_years, _ = paths.X.shape
     n_draws = len(draws.members)
     chunk = chunk or chunk_size(n_groups, n_years, n_draws)
     totals = {k: np.zeros((n_years, n_draws)) for k in ("gross", "net", "o2", "o3", "o6", "coverage")}
-    report_positions = np.asarray([] if report_positions is None else report_positions, dtype=np.int64)
-    by_group = {k: np.zeros((n_groups, len(report_positions), n_draws))
-                for k in ("reference", "potential", "delivered", "net")}
-    prefix = "group_"
+    report = np.asarray([] if report_positions is None else report_positions, dtype=np.int64)
+    by_group = {k: np.zeros((n_groups, len(report), n_draws)) for k in ("reference", "potential", "delivered", "net")}
     cps = national_index[draws.members].T  # (T, S)
-    for s0 in range(0, n_draws, chunk):
+    inverse = np.argsort(order)
+
+    def work(s0: int) -> None:
         s1 = min(n_draws, s0 + chunk)
-        part = _chunk(paths, structure, draws, cps[:, s0:s1], s0, s1, report_positions)
+        part = _chunk(sorted_paths, structure, draws, cps[:, s0:s1], s0, s1, report)
         for k, v in part.items():
-            if k.startswith(prefix):
-                by_group[k.removeprefix(prefix)][:, :, s0:s1] = v
+            if k.startswith("group_"):
+                by_group[k.removeprefix("group_")][:, :, s0:s1] = v[inverse]
             else:
                 totals[k][:, s0:s1] = v
+
+    starts = range(0, n_draws, chunk)
+    if THREADS > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            list(pool.map(work, starts))
+    else:
+        for s0 in starts:
+            work(s0)
     return Result(cps=cps, by_group=by_group, **totals)
 
 
 def _chunk(paths: Pathways, st: Structure, draws: Draws, cps: np.ndarray, s0: int, s1: int,
            report: np.ndarray) -> dict[str, np.ndarray]:
     m = draws.members[s0:s1]
-    factor = draws.factor(s0, s1)[:, None, :] if draws.factor is not None else None
-    X = np.take(paths.X, m, axis=2)
+    factor = draws.factor(s0, s1)[st.order][:, None, :] if draws.factor is not None else None
+    reference = np.take(paths.X, m, axis=2)
     gap = np.take(paths.U, m, axis=2)
     if factor is not None:
-        X *= factor
+        reference *= factor
         gap *= factor
     if paths.PB is not None:
         gap -= np.take(paths.PB, m, axis=2)
@@ -168,11 +196,10 @@ def _chunk(paths: Pathways, st: Structure, draws: Draws, cps: np.ndarray, s0: in
     np.maximum(gap, 0.0, out=gap)
     potential = gap
     potential *= paths.kw[:, :, None]
-    reference = X
     reference *= paths.weight[:, None, None]
     if callable(draws.fraction):
-        f = draws.fraction(s0, s1)  # (C, Sc)
-        delivered = f[paths.gov] * potential
+        delivered = draws.fraction(s0, s1)[paths.gov]
+        delivered *= potential
     else:
         delivered = potential * float(draws.fraction)
     out = _overlaps(st, reference, delivered, cps)
@@ -185,76 +212,70 @@ def _chunk(paths: Pathways, st: Structure, draws: Draws, cps: np.ndarray, s0: in
     return out
 
 
-def _to_units(st: Structure, values: np.ndarray, n_units: int) -> np.ndarray:
-    """Sum group values into their units (actors); identity when each actor has one group."""
-    if len(st.unit_of_group) == n_units and np.array_equal(st.unit_of_group, np.arange(n_units)):
+def _to_units(st: Structure, values: np.ndarray) -> np.ndarray:
+    """Sum group values into their units (actors); a view when each actor has one group."""
+    if st.one_group_per_unit:
         return values
-    agg = sp.csr_matrix((np.ones(len(st.unit_of_group)), (st.unit_of_group, np.arange(len(st.unit_of_group)))),
-                        shape=(n_units, len(st.unit_of_group)))
-    flat = agg @ values.reshape(values.shape[0], -1)
-    return np.asarray(flat).reshape((n_units, *values.shape[1:]))
+    starts = np.flatnonzero(np.r_[True, np.diff(st.unit_of_group) != 0])
+    return np.add.reduceat(values, starts, axis=0)
 
 
 def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: np.ndarray
               ) -> dict[str, np.ndarray]:
     """Gross, net and overlap removed by type for one chunk of draws (method §7)."""
-    n_units = len(st.unit_actor)
     _, n_years, n_draws = reference.shape
-    e_u = _to_units(st, reference, n_units)
-    d_u = _to_units(st, delivered, n_units)
-    rho = np.divide(d_u, e_u, out=np.zeros_like(d_u), where=e_u > 0)
+    nj = st.n_jur
+    e_u = _to_units(st, reference)
+    d_u = _to_units(st, delivered)
+    rho = np.divide(d_u, e_u, out=np.zeros(d_u.shape), where=e_u > 0)
     net_u = d_u.copy()
-    jur_units = np.flatnonzero(st.unit_jur >= 0)
-    n_jur = len(st.jur_parent)
-    eff = np.zeros((n_jur, n_years, n_draws))
-    if len(jur_units):
-        eff[st.unit_jur[jur_units]] = rho[jur_units]
-        for level in st.jur_levels:  # effective rate: own or any containing jurisdiction's, whichever is higher
-            eff[level] = np.maximum(eff[level], eff[st.jur_parent[level]])
+    eff = rho[:nj].copy()  # effective rate: own or the highest of the jurisdictions containing it
+    for lo, hi in st.level_bounds[1:]:
+        parent_eff = eff[st.parent_unit[lo:hi]]
+        np.maximum(eff[lo:hi], parent_eff, out=eff[lo:hi])
         if st.nested:
-            parents = st.jur_parent[st.unit_jur[jur_units]]
-            parent_eff = np.zeros((len(jur_units), n_years, n_draws))
-            has_parent = parents >= 0
-            parent_eff[has_parent] = eff[parents[has_parent]]
-            excess = np.maximum(rho[jur_units] - parent_eff, 0.0)
-            net_u[jur_units] = e_u[jur_units] * excess
-    covered = e_u[st.top_jur_units].sum(axis=0)  # (T, Sc): nested coverage counted once
-    jur_net = net_u[jur_units].sum(axis=0)
-    companies = st.company_units
+            np.subtract(rho[lo:hi], parent_eff, out=parent_eff)
+            np.maximum(parent_eff, 0.0, out=parent_eff)
+            np.multiply(e_u[lo:hi], parent_eff, out=net_u[lo:hi])
+    top = st.level_bounds[0][1] if st.level_bounds else 0
+    covered = e_u[:top].sum(axis=0)  # (T, Sc): nested coverage counted once
+    jur_net = net_u[:nj].sum(axis=0)
     company_covered = np.zeros((n_years, n_draws))
-    if len(companies):
-        e_k, d_k = e_u[companies], d_u[companies]
-        phi = np.asarray(st.locations.sum(axis=1)).ravel()[:, None, None] * np.ones((1, n_years, n_draws))
-        weighted = (st.locations @ eff.reshape(n_jur, -1)).reshape(len(companies), n_years, n_draws)
-        rho_j = np.divide(weighted, phi, out=np.zeros_like(weighted), where=phi > 0)
+    if len(st.unit_actor) > nj:
+        e_k, d_k = e_u[nj:], d_u[nj:]
+        n_k = len(e_k)
+        phi = np.broadcast_to(np.asarray(st.locations.sum(axis=1)).reshape(n_k, 1, 1), e_k.shape).copy()
+        rho_j = (st.locations @ eff.reshape(nj, -1)).reshape(e_k.shape) if nj else np.zeros(e_k.shape)
+        np.divide(rho_j, phi, out=rho_j, where=phi > 0)
         proxy = ~st.company_located
         if proxy.any():
             share = np.divide(covered, cps, out=np.zeros_like(covered), where=cps > 0)
             phi[proxy] = np.minimum(share, 1.0)
             rho_j[proxy] = np.divide(jur_net, covered, out=np.zeros_like(covered), where=covered > 0)
         if st.companies:
-            rho_k = rho[companies]
-            net_u[companies] = d_k * (1 - phi) + e_k * phi * np.maximum(rho_k - rho_j, 0.0)
+            np.subtract(rho[nj:], rho_j, out=rho_j)
+            np.maximum(rho_j, 0.0, out=rho_j)
+            rho_j *= e_k
+            rho_j *= phi
+            net_u[nj:] = d_k * (1 - phi) + rho_j
         company_covered = (e_k * (1 - phi)).sum(axis=0)
-    # back to groups (share of the unit's delivered impact), then O6
-    if len(st.unit_of_group) == n_units and np.array_equal(st.unit_of_group, np.arange(n_units)):
+    if st.one_group_per_unit:
         net_group = net_u
     else:
-        share = np.divide(delivered, d_u[st.unit_of_group], out=np.zeros_like(delivered),
-                          where=d_u[st.unit_of_group] > 0)
+        d_of_group = d_u[st.unit_of_group]
+        share = np.divide(delivered, d_of_group, out=np.zeros_like(delivered), where=d_of_group > 0)
         net_group = net_u[st.unit_of_group] * share
     o6_group = net_group * st.flag[:, :, None]
     o6 = o6_group.sum(axis=0)
     if not st.subtract_flagged:
         net_group = net_group - o6_group
-    gross = d_u.sum(axis=0)
-    net_before_o6 = net_u.sum(axis=0)
-    is_jur = st.unit_jur >= 0
+    gross_j, gross_k = d_u[:nj].sum(axis=0), d_u[nj:].sum(axis=0)
+    net_k = net_u[nj:].sum(axis=0)
     return {
-        "gross": gross,
-        "net": net_before_o6 - (0.0 if st.subtract_flagged else o6),
-        "o2": (d_u[is_jur] - net_u[is_jur]).sum(axis=0),
-        "o3": (d_u[st.unit_is_company] - net_u[st.unit_is_company]).sum(axis=0),
+        "gross": gross_j + gross_k,
+        "net": jur_net + net_k - (0.0 if st.subtract_flagged else o6),
+        "o2": gross_j - jur_net,
+        "o3": gross_k - net_k,
         "o6": o6 if not st.subtract_flagged else np.zeros_like(o6),
         "coverage": covered + company_covered,
         "net_group": net_group,

@@ -15,7 +15,7 @@ PK is the peaking cap (+inf where none) and k_gov the coverage of the governing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +41,12 @@ class Pathways:
 
 
 def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: NationalSeries,
-                   years: np.ndarray, config: Mapping[str, Any]) -> Pathways:
-    """Precompute references and pathways for every group (loop over groups, not over draws)."""
+                   years: np.ndarray, config: Mapping[str, Any],
+                   own_references: Mapping[int, np.ndarray] | None = None) -> Pathways:
+    """Precompute references and pathways for every group (loop over groups, not over draws).
+
+    `own_references` replaces the growth index of some groups by their own projection over
+    `years` (the ETS alternative of method §3); it is the same for every CPS member."""
     n_groups, n_years, n_members = len(groups), len(years), len(national.names)
     shape = (n_groups, n_years, n_members)
     X = np.zeros(shape)
@@ -55,16 +59,21 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     nat = national.index  # (M, Y)
     t_pos = years - national.years[0]
     by_group = commitments.groupby("group").indices if len(commitments) else {}
+    records = list(commitments.itertuples(index=True))  # one pass over pandas, then plain tuples
     for g, group in enumerate(groups.itertuples(index=False)):
-        rows = commitments.iloc[np.sort(by_group[g])]
-        ratio = nat[:, t_pos] / nat[:, [group.ref_year - national.years[0]]]  # (M, T)
-        x = group.ref_level * ratio.T  # (T, M)
-        pa, pb, pk = _group_path(group, rows, x, years, nat, national.years[0], settings)
+        rows = [records[i] for i in np.sort(by_group[g])]
+        if own_references and g in own_references:
+            x = np.repeat(np.asarray(own_references[g], float)[:, None], n_members, axis=1)
+        else:
+            ratio = nat[:, t_pos] / nat[:, [group.ref_year - national.years[0]]]  # (M, T)
+            x = group.ref_level * ratio.T  # (T, M)
+        pa, pb, pk, central = _group_path(group, rows, x, years, nat, national.years[0], settings)
         X[g], U[g], PB[g] = x, x - pa, pb
         V[g] = np.where(np.isfinite(pk), x - pk, -np.inf)
-        gov_rows = _governing(rows["target_year"].to_numpy(int), years)
-        gov[g] = rows.index.to_numpy()[gov_rows]
-        kw[g] = group.weight * rows["coverage"].to_numpy(float)[gov_rows]
+        gov_rows = governing([r.target_year for r in rows], [r.target_type == "peaking" for r in rows], central,
+                             [r.commitment_id for r in rows], years)
+        gov[g] = np.array([r.Index for r in rows])[gov_rows]
+        kw[g] = group.weight * np.array([r.coverage for r in rows], dtype=float)[gov_rows]
     return Pathways(years=years, X=X, U=U, V=V if np.isfinite(V).any() else None,
                     PB=PB if PB.any() else None, kw=kw, weight=groups["weight"].to_numpy(float), gov=gov)
 
@@ -77,17 +86,25 @@ class _Settings:
         self.elec = cfg(config, "renewable_electricity.electricity_share_of_emissions")
 
 
-def _governing(target_years: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Per year, the position of the nearest target year at or after it, else the last (method §5)."""
-    order = np.argsort(target_years, kind="stable")
-    sorted_years = target_years[order]
-    pos = np.searchsorted(sorted_years, years, side="left")
-    return order[np.minimum(pos, len(order) - 1)]
+def governing(target_years: Sequence[float], peaking: Sequence[bool], central_level: Sequence[float],
+              ids: Sequence[str], years: np.ndarray) -> np.ndarray:
+    """Per year, the position of the governing target (method §5): the nearest target year at or
+    after the year, else the last. Several targets in one year: the one whose level wins (lowest at
+    central data and the first CPS member; level targets before peaking ones; then commitment_id),
+    so file order never matters."""
+    keys = sorted(range(len(target_years)), key=lambda i: (int(target_years[i]), bool(peaking[i]),
+                                                           float(central_level[i]), str(ids[i])))
+    winners: dict[int, int] = {}
+    for i in keys:
+        winners.setdefault(int(target_years[i]), i)
+    ordered = np.array(sorted(winners))
+    pos = np.minimum(np.searchsorted(ordered, years, side="left"), len(ordered) - 1)
+    return np.array([winners[int(y)] for y in ordered])[pos]
 
 
-def _group_path(group: Any, rows: pd.DataFrame, x: np.ndarray, years: np.ndarray, nat: np.ndarray,
-                nat_start: int, s: _Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """PA, PB, PK of one group, each (T, M)."""
+def _group_path(group: Any, rows: list[Any], x: np.ndarray, years: np.ndarray, nat: np.ndarray,
+                nat_start: int, s: _Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """PA, PB, PK of one group, each (T, M), and each row's target level at central data (member 0)."""
     n_years, n_members = x.shape
     pk = np.full((n_years, n_members), np.inf)
     knots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -97,21 +114,24 @@ def _group_path(group: Any, rows: pd.DataFrame, x: np.ndarray, years: np.ndarray
         return x[min(year, last_year) - int(years[0])] if year >= years[0] else \
             group.ref_level * nat[:, year - nat_start] / nat[:, group.ref_year - nat_start]
 
-    for row in rows.itertuples(index=False):
+    central = np.zeros(len(rows))
+    for i, row in enumerate(rows):
         ty = int(row.target_year)
         if row.target_type == "peaking":
+            central[i] = x_at(ty)[0]
             if ty <= last_year:
                 after = years >= ty
                 pk[after] = np.minimum(pk[after], x_at(ty))
             continue
         a, b = _target_level(row, x_at(ty), s, n_members)
+        central[i] = a[0] + b[0]
         if ty in knots:  # two targets in one year: the lower level wins (compared at central data)
             old_a, old_b = knots[ty]
             keep_new = (a + b) < (old_a + old_b)
             a, b = np.where(keep_new, a, old_a), np.where(keep_new, b, old_b)
         knots[ty] = (a, b)
     if not knots:
-        return x.copy(), np.zeros_like(x), pk
+        return x.copy(), np.zeros_like(x), pk, central
     y0 = int(group.path_year)
     start = (np.full(n_members, float(group.path_level)), np.zeros(n_members))
     ahead = sorted(y for y in knots if y > y0)
@@ -122,9 +142,10 @@ def _group_path(group: Any, rows: pd.DataFrame, x: np.ndarray, years: np.ndarray
         knot_a = np.vstack([start[0], *[knots[y][0] for y in ahead]])  # (K, M)
         knot_b = np.vstack([start[1], *[knots[y][1] for y in ahead]])
         inside = (years > y0) & (years <= last)
-        for m in range(n_members):
-            pa[inside, m] = np.interp(years[inside], knot_years, knot_a[:, m])
-            pb[inside, m] = np.interp(years[inside], knot_years, knot_b[:, m])
+        right = np.searchsorted(knot_years, years[inside], side="left")  # knot at or after t (>= 1)
+        lam = ((years[inside] - knot_years[right - 1]) / (knot_years[right] - knot_years[right - 1]))[:, None]
+        pa[inside] = (1 - lam) * knot_a[right - 1] + lam * knot_a[right]
+        pb[inside] = (1 - lam) * knot_b[right - 1] + lam * knot_b[right]
     after = years > max(last, y0)
     if after.any():
         a_last, b_last = knots[last]
@@ -133,7 +154,7 @@ def _group_path(group: Any, rows: pd.DataFrame, x: np.ndarray, years: np.ndarray
             trend = (nat[:, years[after] - nat_start] / nat[:, [last - nat_start]]).T
         pa[after] = a_last * trend
         pb[after] = b_last * trend
-    return pa, pb, pk
+    return pa, pb, pk, central
 
 
 def _target_level(row: Any, x_ty: np.ndarray, s: _Settings, n_members: int) -> tuple[np.ndarray, np.ndarray]:
