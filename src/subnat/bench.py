@@ -27,7 +27,7 @@ from subnat.case import Case, CaseMeta
 from subnat.commitments import screen
 from subnat.config import load
 from subnat.engine import Draws, build_structure, run
-from subnat.national import member_draws, national_series
+from subnat.national import national_series
 from subnat.pathways import build_pathways
 
 KINDS = np.array(["absolute", "absolute", "net_zero", "baseline", "fixed_level", "peaking"])

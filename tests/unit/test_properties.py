@@ -14,7 +14,6 @@ from subnat import naive
 from subnat.assess import assess
 from subnat.case import load_case
 from subnat.engine import Draws, run
-from subnat.national import national_series
 from tests.strategies import case_specs, config_for, ensemble, materialise
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

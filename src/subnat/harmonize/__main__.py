@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         cov = coverage_of_folder(args.case_dir, args.year)
         if args.out:
-            cov.to_csv(args.out, index=False)
+            cov.to_csv(args.out, index=False, float_format="%.6g")
         print(cov.to_string(index=False))
         return 0
     except (refdata.MissingReferenceData, FileNotFoundError, KeyError) as e:

@@ -280,6 +280,12 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
         "parent_id": ci["parent_id"], "population": ci["actor_id"].map(pop),
         "gdp_musd": None, "source": ci["source"],
     })
+    missing = sorted(set(city_actors["parent_id"].dropna()) - set(region_actors["actor_id"]))
+    if missing:  # a parent state absent from the FIPS table (e.g. a territory)
+        region_actors = pd.concat([region_actors, pd.DataFrame({
+            "actor_id": missing, "name": [POSTAL_TO_STATE[m[3:]] for m in missing],
+            "actor_type": "region", "country": "USA", "parent_id": None, "population": None,
+            "gdp_musd": None, "source": "ISO 3166-2:US"})], ignore_index=True)
     accounts = city_info[city_info["origin"] == "cdp_targets"][["account", "actor_id"]]
     city_inv = _city_inventory(spec, ref, accounts, city_info, case_cities)
     case_companies = set(commitments.loc[commitments["actor_id"].str.startswith("CO-"),

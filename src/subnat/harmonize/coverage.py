@@ -82,7 +82,8 @@ def coverage_of_folder(case_dir: str | Path, year: int | None = None) -> pd.Data
               ("actors.csv", "inventory.csv", "commitments.csv", "national.csv")}
     if year is None:
         nat = tables["national.csv"]
-        year = int(nat.loc[nat["series"] == "history", "year"].max())
+        hist = nat.loc[nat["series"] == "history", "year"]
+        year = int(hist.max()) if len(hist) else int(tables["inventory.csv"]["year"].max())
     excl_path = folder / "build_exclusions.csv"
     excluded = pd.read_csv(excl_path) if excl_path.exists() else None
     return coverage(tables, year, excluded)

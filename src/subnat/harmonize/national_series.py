@@ -85,7 +85,7 @@ def us2023(brvs: pd.DataFrame, unfccc_gross: pd.Series, last_year: int = 2035) -
     ratio_pts = anchors / gross.reindex(anchors.index)
     years_h = np.arange(1990, 2022)
     ratio = np.interp(years_h, ratio_pts.index.values, ratio_pts.values)
-    hist = pd.Series(gross.reindex(years_h).values * ratio, index=years_h)
+    hist = pd.Series(gross.reindex(years_h).values * ratio, index=years_h).dropna()
     src_h = ("2023 US BR voluntary supplement net GHG (AR5) at 2005/2010/2015/2021; other years "
              "follow UNFCCC Annex I gross totals (shape-preserving)")
     frames = [_frame("history", hist, src_h)]

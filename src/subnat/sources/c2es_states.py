@@ -13,6 +13,7 @@ C2ES gives no adoption date, so the file describes targets in force in 2022 (us2
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,22 @@ import pandas as pd
 from subnat.sources._common import exclusion_frame, source_label, state_id, to_float
 
 TARGET_TYPES = {"Absolute emission reduction": "absolute"}
+
+#: A legal-source URL pointing at a statute, bill or session law means status ``law``.
+_LAW_URL = re.compile(
+    r"leginfo|legislat|//leg\.|\.leg\.|njleg|rilin|/statutes/|session%20laws|/bills?/|/act/|"
+    r"/acts/|trackbill|[-%20]act[-%20]|energy%20act",
+    re.I,
+)
+
+
+def status_from_url(url: str) -> str:
+    """``law`` when the cited source is a statute, bill or session law; else ``policy``.
+
+    C2ES gives no status column, but every target cites its legal source; executive orders,
+    plans and agency pages are ``policy``.
+    """
+    return "law" if isinstance(url, str) and _LAW_URL.search(url) else "policy"
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -51,7 +68,7 @@ def _range_high(text: object) -> float:
 
 
 def to_commitments(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Case commitments (status ``law``/``policy`` unknown upstream: ``policy``) and exclusions.
+    """Case commitments (status from the legal-source URL, :func:`status_from_url`) and exclusions.
 
     A 0 % target ("return to 1990 levels by 2020") is a valid absolute target of value 0.
     Rows without a state id or a target year are excluded.
@@ -76,7 +93,7 @@ def to_commitments(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "value": round(float(r["value"]), 6),
                 "base_year": r["base_year"],
                 "scope": "territorial",
-                "status": "policy",
+                "status": status_from_url(r["url"]),
                 "source": f"{r['source']}; {r['url']}".strip("; "),
             }
         )

@@ -1,0 +1,105 @@
+"""What every column of the result tables means, and its unit (README sheet, report, tests).
+
+Column names follow patterns (``<stem>_pXX`` for quantiles over draws, ``<stem>_mt_<year>`` for
+values at a reporting year), so the descriptions are kept by stem and composed here.
+"""
+
+from __future__ import annotations
+
+import re
+
+MT = "Mt CO2e/yr"
+
+#: stem -> (meaning, unit). Stems are column names with the _pXX or _<year> suffix removed.
+STEMS: dict[str, tuple[str, str]] = {
+    "case": ("Case (one country assessment)", ""),
+    "scenario": ("Scenario: no_nsa, full_implementation, expected or fixed_<x> (delivered fraction x)", ""),
+    "year": ("Calendar year", "year"),
+    "emissions_mt": ("National emissions with NSA action (current policy minus net NSA reduction)", MT),
+    "cps_emissions_mt": ("National current-policy (CPS) emissions, the reference without NSA action", MT),
+    "pct_below_base": ("National emissions below the base year of the case", "%"),
+    "net_reduction_mt": ("Net NSA reduction: delivered reduction with overlaps removed (O2, O3, O6)", MT),
+    "gross_reduction_mt": ("Gross NSA reduction: sum of delivered reductions before overlap removal", MT),
+    "ndc_gap_share": ("Share of the gap between CPS and the headline NDC closed by the net NSA reduction "
+                      "(empty where the CPS already meets the NDC)", "share (0-1)"),
+    "prob_meets_ndc": ("Probability (share of draws) that emissions with NSA action meet the NDC level",
+                       "probability (0-1)"),
+    "n_commitments": ("Number of commitments kept after screening", "count"),
+    "commitment_id": ("Commitment identifier from the case's commitments.csv", ""),
+    "actor_id": ("Actor identifier from the case's actors.csv", ""),
+    "actor_type": ("Actor type: region, city or company", ""),
+    "target_type": ("Target type (absolute, baseline, intensity_gdp, intensity_capita, net_zero, fixed_level, "
+                    "peaking, renewable_electricity)", ""),
+    "target_year": ("Year the target is to be met", "year"),
+    "value": ("Target value: reduction fraction, level in Mt, or share, depending on target_type; in the "
+              "assumptions sheet, the assumption's value", "see target_type / unit column"),
+    "base_year": ("Base year of the target", "year"),
+    "base_year_emissions_mt": ("Actor's emissions in the base year for the target's scope", MT),
+    "coverage": ("Share of the actor's emissions the target applies to", "share (0-1)"),
+    "scope": ("Emission scope: territorial, scope1, scope2", ""),
+    "status": ("Legal status of the commitment: law, policy or pledge", ""),
+    "in_national_projection": ("Already modelled in the national projection (overlap O6: reported, not "
+                               "subtracted by default)", "true/false"),
+    "reference_anchor": ("Year type the actor's reference starts from (mry = most recent inventory year)", ""),
+    "reference_year": ("Year the actor's reference emissions start from", "year"),
+    "scope_weight": ("Weight of the scope in the counted reduction (scope-2 rules)", "share (0-1)"),
+    "source": ("Data source of the row", ""),
+    "reference_mt": ("Actor's covered reference emissions (median over draws) of the target governing that year",
+                     MT),
+    "pathway_mt": ("Target pathway emissions (median over draws)", MT),
+    "potential_mt": ("Potential impact: reference minus pathway, never negative (median over draws)", MT),
+    "delivered_full_mt": ("Delivered impact under full implementation (median over draws)", MT),
+    "net_full_mt": ("Net impact under full implementation, overlaps removed (median over draws)", MT),
+    "delivered_expected_mt": ("Delivered impact under expected delivery (median over draws)", MT),
+    "net_expected_mt": ("Net impact under expected delivery, overlaps removed (median over draws)", MT),
+    "achievement": ("Delivered fraction drawn from the achievement model", "share (0-1)"),
+    "reason_code": ("Why the commitment was excluded (see docs/case-format.md)", ""),
+    "detail": ("Explanation of the exclusion", ""),
+    "line": ("Line of the commitment in the case's commitments.csv (header = 1)", "line number"),
+    "gross_mt": ("Gross NSA reduction before overlap removal", MT),
+    "net_mt": ("Net NSA reduction after overlap removal", MT),
+    "o2_removed_mt": ("Overlap removed between nested jurisdictions (O2)", MT),
+    "o3_removed_mt": ("Overlap removed between companies and jurisdictions with targets (O3)", MT),
+    "o6_removed_mt": ("Impact already in the national projection, not counted again (O6)", MT),
+    "coverage_mt": ("Emissions covered by at least one commitment, overlaps counted once", MT),
+    "coverage_share": ("Covered emissions as a share of national CPS emissions", "share (0-1)"),
+    "ndc": ("NDC label from case.yaml", ""),
+    "type": ("NDC type from case.yaml (absolute, fixed_level, ...)", ""),
+    "conditional": ("Conditional NDC (depends on international support)", "true/false"),
+    "ndc_level_mt": ("Emission level the NDC implies in its target year", MT),
+    "gap_mt": ("Gap: CPS emissions minus the NDC level", MT),
+    "gap_share": ("Share of the gap closed by the net NSA reduction (empty where the CPS meets the NDC)",
+                  "share (0-1)"),
+    "sensitivity": ("Sensitivity case name (default = the configuration as run)", ""),
+    "description": ("Plain-language description", ""),
+    "changes": ("Config keys the sensitivity case changes (JSON)", ""),
+    "low": ("Headline metric (% below base year in the metric year), 5 % quantile over draws", "%"),
+    "central": ("Headline metric (% below base year in the metric year), median over draws", "%"),
+    "high": ("Headline metric (% below base year in the metric year), 95 % quantile over draws", "%"),
+    "delta_central": ("Change of the central value from the default configuration", "percentage points"),
+    "key": ("Dotted config key of the assumption", ""),
+    "unit": ("Unit of the assumption's value", ""),
+    "rationale": ("Why this value was chosen", ""),
+    "sensitivity_cases": ("Sensitivity cases that vary this assumption", ""),
+    "sensitivity_values": ("Value each of those sensitivity cases sets (JSON)", ""),
+}
+
+_QUANTILE = re.compile(r"^(?P<stem>.+)_p(?P<q>\d\d)$")
+_YEAR = re.compile(r"^(?P<stem>.+)_(?P<year>\d{4})$")
+
+
+def describe(column: str) -> tuple[str, str] | None:
+    """(meaning, unit) of a column, or None when it is not documented."""
+    if column in STEMS:
+        return STEMS[column]
+    match = _QUANTILE.match(column)
+    if match and match["stem"] in STEMS:
+        meaning, unit = STEMS[match["stem"]]
+        q = int(match["q"])
+        label = "median" if q == 50 else f"{q} % quantile"
+        return f"{meaning}; {label} over draws", unit
+    match = _YEAR.match(column)
+    if match and match["stem"] in STEMS:
+        meaning, unit = STEMS[match["stem"]]
+        return f"{meaning}, in {match['year']}", unit
+    return None

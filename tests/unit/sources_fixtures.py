@@ -1,0 +1,188 @@
+"""Writers of small synthetic xlsx files in the upstream layouts (NZT, SBTi, EIA).
+
+The csv fixtures live in tests/fixtures/sources/; the xlsx ones are generated here so no binary
+file is committed. All rows are made up (names of real places, invented numbers) except where a
+known upstream defect is reproduced on purpose (Nevada's 10^6 unit error, the Georgia row that
+carries the country Georgia's NDC).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
+
+NZT_COLUMNS = [
+    "last_updated", "id_code", "name", "country", "actor_type", "isin_id", "race_to_zero_member",
+    "end_target", "end_target_percentage_reduction", "end_target_baseline_year",
+    "end_target_intensity_unit", "end_target_baseline_emissions", "end_target_target_emissions",
+    "end_target_bau_emissions", "end_target_other", "end_target_year", "end_target_status",
+    "status_date", "interim_target", "interim_target_percentage_reduction",
+    "interim_target_baseline_year", "interim_target_intensity_unit",
+    "interim_target_baseline_emissions", "interim_target_target_emissions",
+    "interim_target_bau_emissions", "interim_target_other", "interim_target_year",
+    "end_target_text", "interim_target_text", "target_notes", "source_url", "gasses_coverage",
+    "territorial_emissions", "consumption_emissions", "international_aviation",
+    "international_shipping", "scope_1", "scope_2", "scope_3", "historical_emissions",
+    "coverage_notes", "has_plan", "plan_options", "reporting_mechanism", "equity",
+    "accountability", "governance_notes", "carbon_credit_offsets", "carbon_credit_conditions",
+    "max_emission_offset", "conditions_other", "removals_targets", "cdr",
+    "sinks_and_credits_notes", "memberships", "gdp_real", "annual_revenue", "population",
+    "industry", "sector", "employees", "market_index", "ghg", "inventory_year",
+    "higher_net_zero",
+]
+
+NZT_ROWS = [
+    {"id_code": "REG-0004", "name": "Nevada", "country": "USA", "actor_type": "Region",
+     "end_target": "Net zero", "end_target_year": 2050, "end_target_status": "In policy document",
+     "status_date": 2019, "interim_target": "Emissions reduction target",
+     "interim_target_percentage_reduction": 28, "interim_target_baseline_year": 2005,
+     "interim_target_year": 2025, "ghg": 3.62e13, "inventory_year": 2017,
+     "source_url": "https://example.org/nv-climate-strategy"},
+    {"id_code": "REG-0790", "name": "Georgia", "country": "USA", "actor_type": "Region",
+     "end_target": "Emissions reduction target", "end_target_percentage_reduction": 35,
+     "end_target_baseline_year": 1990, "end_target_year": 2030,
+     "end_target_status": "In policy document", "status_date": 2021,
+     "end_target_text": "unconditional limiting target of 35% below 1990 (not covering "
+                        "Abkhazia and Tskhinvali Region of Georgia)",
+     "source_url": "https://www4.unfccc.int/sites/ndcstaging/PublishedDocuments/Georgia%20First/"
+                   "NDC%20Georgia_ENG%20WEB-approved.pdf"},
+    {"id_code": "REG-0015", "name": "New York State", "country": "USA", "actor_type": "Region",
+     "end_target": "Net zero", "end_target_year": 2050, "end_target_status": "In law",
+     "status_date": 2019, "interim_target": "Emissions reduction target",
+     "interim_target_percentage_reduction": 40, "interim_target_baseline_year": 1990,
+     "interim_target_year": 2030, "ghg": 2.0561e8, "inventory_year": 2016},
+    {"id_code": "REG-0080", "name": "Florida", "country": "USA", "actor_type": "Region",
+     "end_target": "Emissions reduction target", "end_target_percentage_reduction": 80,
+     "end_target_baseline_year": 1990, "end_target_year": 2050, "end_target_status": "In law",
+     "status_date": 2007, "interim_target": "Other", "interim_target_year": 2025},
+    {"id_code": "REG-0074", "name": "Alabama", "country": "USA", "actor_type": "Region",
+     "end_target": "No target", "interim_target": "No target"},
+    {"id_code": "CIT-0021", "name": "Boston, MA", "country": "USA", "actor_type": "City",
+     "end_target": "Net zero", "end_target_year": 2050, "end_target_status": "In policy document",
+     "status_date": 2020, "interim_target": "Emissions reduction target",
+     "interim_target_percentage_reduction": 50, "interim_target_baseline_year": 2005,
+     "interim_target_year": 2030, "ghg": 6366313, "inventory_year": 2018, "population": 690000},
+    {"id_code": "CIT-0099", "name": "Nashville and Davidson County, TN", "country": "USA",
+     "actor_type": "City", "end_target": "Emissions reduction target",
+     "end_target_percentage_reduction": 80, "end_target_baseline_year": 2014,
+     "end_target_year": 2050, "end_target_status": "Declaration / pledge", "status_date": 2017,
+     "ghg": 11071860, "inventory_year": 2014},
+    {"id_code": "CIT-0083", "name": "Los Angeles-Long Beach-Santa Ana", "country": "USA",
+     "actor_type": "City", "end_target": "Net zero", "end_target_year": 2050,
+     "end_target_status": "In policy document", "status_date": 2019},
+    {"id_code": "CIT-0055", "name": "Grand Rapids, MI", "country": "USA", "actor_type": "City",
+     "end_target": "Net zero", "end_target_year": 2040,
+     "end_target_status": "Proposed / in discussion", "status_date": 2019},
+    {"id_code": "COM-0009", "name": "Acme Widgets Inc.", "country": "USA",
+     "actor_type": "Company", "end_target": "Net zero", "end_target_year": 2040,
+     "end_target_status": "In corporate strategy", "status_date": 2021, "scope_1": "Yes",
+     "scope_2": "Yes", "scope_3": "Partial"},
+    {"id_code": "COU-0141", "name": "Georgia", "country": "GEO", "actor_type": "Country",
+     "end_target": "Emissions reduction target", "end_target_percentage_reduction": 35,
+     "end_target_baseline_year": 2030, "end_target_year": 1990, "ghg": 17640000},
+]
+
+SBTI_COLUMNS = [
+    "Company Name", "ISIN", "LEI", "Near term - Target Status",
+    "Near term - Target Classification", "Near term - Target Year", "Long term - Target Status",
+    "Long term - Target Classification", "Long term - Target Year", "Net-Zero Committed",
+    "Net-Zero Year", "Organization Type", "BA1.5", "BA1.5 Date", "Location", "Region", "Sector",
+    "Date", "Target", "Target Classification", "Extension",
+]
+
+SBTI_ROWS = [
+    {"Company Name": "Acme Widgets Corporation", "Near term - Target Status": "Targets Set",
+     "Near term - Target Year": "2030", "Location": "United States of America (USA)",
+     "Date": "01/03/2017", "Organization Type": "Company", "Sector": "Machinery",
+     "Target": "Acme Widgets commits to reduce absolute scope 1 and 2 GHG emissions 30% by "
+               "2030 from a 2015 base year. Acme also commits to reduce scope 3 GHG emissions "
+               "from purchased goods 15% by 2030 from a 2015 base year."},
+    {"Company Name": "Tall Towers REIT", "Near term - Target Status": "Targets Set",
+     "Location": "United States of America (USA)", "Date": "01/06/2021",
+     "Target": "Tall Towers REIT commits to reduce scope 1 and 2 GHG emissions 60.1% per "
+               "square foot by 2032 from a 2018 base year."},
+    {"Company Name": "Cloud Soft", "Near term - Target Status": "Targets Set",
+     "Location": "United States of America (USA)", "Date": "01/11/2022",
+     "Target": "Cloud Soft commits to reduce absolute scope 1 and 2 GHG emissions 67% by "
+               "FY2030 from a FY20 base year."},
+    {"Company Name": "Green Grocer", "Near term - Target Status": "Committed",
+     "Location": "United States of America (USA)", "Date": "01/12/2022"},
+    {"Company Name": "Fund Partners", "Near term - Target Status": "Targets Set",
+     "Location": "United States of America (USA)", "Date": "01/01/2021",
+     "Target": "Fund Partners' portfolio targets cover 56% of its total investment and lending "
+               "activities as of 2020."},
+    {"Company Name": "Bière SA", "Near term - Target Status": "Targets Set",
+     "Location": "France", "Date": "01/02/2019",
+     "Target": "Bière SA commits to reduce absolute scope 1, scope 2, and scope 3 GHG "
+               "emissions 50% by 2030 from a 2019 base year."},
+]
+
+
+def write_nzt(path: Path) -> Path:
+    """NZT export with the real column layout and the synthetic rows above."""
+    df = pd.DataFrame([{c: r.get(c) for c in NZT_COLUMNS} for r in NZT_ROWS], columns=NZT_COLUMNS)
+    df["last_updated"] = "2022-05-28 08:07:58"
+    df.to_excel(path, index=False, sheet_name="Sheet1")
+    return path
+
+
+def write_sbti(path: Path) -> Path:
+    """SBTi companies-taking-action export (sheet 'Worksheet')."""
+    df = pd.DataFrame([{c: r.get(c) for c in SBTI_COLUMNS} for r in SBTI_ROWS],
+                      columns=SBTI_COLUMNS)
+    df.to_excel(path, index=False, sheet_name="Worksheet")
+    return path
+
+
+def write_eia(path: Path) -> Path:
+    """EIA table 1 layout: title rows, a 'State' header row, years, change columns, notes."""
+    years = list(range(1970, 1975))
+    rows = [
+        ["Table 1. State energy-related carbon dioxide emissions by year (1970–1974)"]
+        + [None] * (len(years) + 2),
+        ["million metric tons of energy-related carbon dioxide"] + [None] * (len(years) + 2),
+        [None] * (len(years) + 1) + ["Change", None],
+        ["State", *years, "Percent", "Absolute"],
+        ["Alabama", 102.6, 98.5, 101.0, 104.2, 99.9, -0.02, -2.7],
+        ["Washington", 44.8, 45.1, 46.0, 47.3, 48.0, 0.07, 3.2],
+        ["Total of states", 4254.9, 4300.0, 4400.0, 4500.0, 4400.0, 0.03, 145.1],
+        [None] * (len(years) + 3),
+        ["Sources: U.S. Energy Information Administration (synthetic fixture)"]
+        + [None] * (len(years) + 2),
+    ]
+    pd.DataFrame(rows).to_excel(path, index=False, header=False, sheet_name="Table 1")
+    return path
+
+
+def reference_tree(root: Path) -> Path:
+    """A miniature reference-data folder with the FILES layout of subnat.harmonize.refdata."""
+    from subnat.harmonize import refdata
+
+    copies = {
+        "cdp_targets": "cdp_2021_cities_emissions_reduction_targets.csv",
+        "c2es_states": "c2es_us_state_ghg_targets.csv",
+        "epa_states": "EmissionsAgg.csv",
+        "unfccc_annex1": "UNFCCC_EmissionsAgg.csv",
+        "unlocode_us": "unlocode_2023-2_US.csv",
+        "fips_states": "addfips_states.csv",
+        "climactor_keydict": "key_dict_v100_slim.csv",
+        "brvs2023_totals": "brvs2023_total_net_emissions_by_model.csv",
+        "past_vintages_ar4": "us_past_projection_vintages_by_gas_ar4.csv",
+    }
+    for year in range(2016, 2022):
+        src = {2016: "2016", 2017: "2017"}.get(year, "2021")
+        copies[f"cdp_citywide_{year}"] = f"cdp_citywide_emissions_{src}.csv"
+    for name, fname in copies.items():
+        dest = root / refdata.FILES[name]
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / fname, dest)
+    for name, writer in (("net_zero_tracker", write_nzt), ("sbti_targets", write_sbti),
+                         ("eia_states", write_eia)):
+        dest = root / refdata.FILES[name]
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        writer(dest)
+    return root

@@ -1,0 +1,83 @@
+"""Building both US cases end to end from a miniature reference-data tree of fixtures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sources_fixtures import reference_tree
+
+from subnat.harmonize import build_case, write_case
+from subnat.harmonize.__main__ import main
+
+
+@pytest.fixture(scope="module")
+def ref(tmp_path_factory):
+    return reference_tree(tmp_path_factory.mktemp("ref"))
+
+
+@pytest.mark.parametrize("name", ["us2017", "us2023"])
+def test_build_writes_a_valid_case(ref, tmp_path, name):
+    from subnat.case import load_case
+
+    built = build_case(name, ref)
+    out = write_case(built, tmp_path / name)
+    case = load_case(out)  # the lead's validator accepts it
+    assert case.meta.base_year == 2005
+    com = built.tables["commitments.csv"]
+    assert com["source"].notna().all() and com["source"].str.len().gt(0).all()
+    for fname in ("actors.csv", "inventory.csv", "national.csv"):
+        assert built.tables[fname]["source"].notna().all()
+    assert com["commitment_id"].is_unique
+    actors = built.tables["actors.csv"].set_index("actor_id")
+    cities = actors[actors["actor_type"] == "city"]
+    assert cities["parent_id"].isin(actors.index).all()  # every city nests in a state
+    assert "US-GA" not in set(com["actor_id"])
+
+
+def test_us2017_contents(ref):
+    built = build_case("us2017", ref)
+    com = built.tables["commitments.csv"]
+    states = set(com.loc[com["actor_id"].str.fullmatch(r"US-[A-Z]{2}"), "actor_id"])
+    assert {"US-CA", "US-NY", "US-CO", "US-FL"} <= states  # hand table + NZT (FL 2007)
+    assert com.loc[com["actor_id"] == "US-CA", "source"].str.contains("AB 32").any()
+    assert "US-NYC" in set(com["actor_id"])  # CDP target set in 2014
+    assert "US-BOS" not in set(com["actor_id"])  # set in 2019
+    ex = built.exclusions
+    assert {"not_in_force", "missing_emissions"} <= set(ex["reason_code"])
+    assert not com["actor_id"].str.startswith("CO-").any()  # no company emission data
+    assert set(built.tables["national.csv"]["series"]) >= {"history", "cps"}
+    assert built.case_yaml["gwp"] == "AR4GWP100"
+    assert [n["value"] for n in built.case_yaml["ndc"]] == [0.26, 0.28]
+
+
+def test_us2023_contents(ref):
+    built = build_case("us2023", ref)
+    com = built.tables["commitments.csv"]
+    assert {"US-CA", "US-NV", "US-WI"} <= set(com["actor_id"])  # C2ES
+    inv = built.tables["inventory.csv"]
+    assert not ((inv["actor_id"] == "US-CLT") & (inv["year"] == 2019)).any()  # screened
+    assert "US-BNA" in set(built.tables["actors.csv"]["actor_id"])  # NZT Nashville merged
+    dup = built.exclusions[built.exclusions["reason_code"] == "duplicate"]
+    assert len(dup) >= 1  # NY 2030: C2ES and NZT
+    assert set(built.tables["national.csv"]["series"]) == {
+        "history", "cps", "cps:MODEL-A", "cps:MODEL-B", "cps:MODEL-C"}
+    cov = built.coverage.set_index("actor_type")
+    assert cov.loc["total", "actors"] == cov.loc[["region", "city", "company"], "actors"].sum()
+
+
+def test_rebuild_is_deterministic(ref, tmp_path):
+    a = write_case(build_case("us2023", ref), tmp_path / "a")
+    b = write_case(build_case("us2023", ref), tmp_path / "b")
+    for f in ("actors.csv", "inventory.csv", "commitments.csv", "national.csv"):
+        assert (a / f).read_bytes() == (b / f).read_bytes()
+
+
+def test_cli_build_and_coverage(ref, tmp_path, capsys):
+    assert main(["build-case", "us2017", "--reference-data", str(ref),
+                 "--out", str(tmp_path / "c")]) == 0
+    assert main(["coverage", str(tmp_path / "c"), "--out", str(tmp_path / "cov.csv")]) == 0
+    cov = pd.read_csv(tmp_path / "cov.csv")
+    assert list(cov["actor_type"]) == ["region", "city", "company", "total"]
+    assert main(["build-case", "us2017", "--reference-data", str(tmp_path / "nowhere"),
+                 "--out", str(tmp_path / "d")]) == 1
+    assert "expected" in capsys.readouterr().err

@@ -1,0 +1,71 @@
+"""Figures of the demo case: every declared file, units on axes, grey-scale only, waterfall adds up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+from report_demo import SCENARIOS, build, synthetic_posterior
+
+from subnat.report import figures
+from subnat.report.layout import figure_names
+from subnat.report.results import load
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.getbasetemp() / "report-demo")
+
+
+def test_every_declared_figure_is_written_as_png_and_svg(demo: Path) -> None:
+    names = figure_names(SCENARIOS, sensitivity=True, achievement_model=False)
+    assert names == ["fan_no_nsa", "fan_full_implementation", "fan_fixed_0.5", "waterfall", "coverage", "tornado"]
+    written = sorted(p.name for p in (demo / "figures").iterdir())
+    assert written == sorted(f"{n}.{ext}" for n in names for ext in ("png", "svg"))
+    for name in names:
+        assert (demo / "figures" / f"{name}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", ["fan_full_implementation", "waterfall", "coverage", "tornado"])
+def test_figures_are_grey_scale_and_label_units(demo: Path, name: str) -> None:
+    pixels = imread(demo / "figures" / f"{name}.png")[..., :3]
+    spread = pixels.max(axis=-1) - pixels.min(axis=-1)
+    assert spread.max() < 0.02, "colour used: the figure must read in grey scale"
+    svg = (demo / "figures" / f"{name}.svg").read_text(encoding="utf-8")
+    assert "Date" not in svg.split("</metadata>")[0]
+    assert ("Mt CO" in svg) or ("(%)" in svg)
+
+
+def test_waterfall_steps_add_up_to_the_scenario(demo: Path) -> None:
+    results = load(demo)
+    steps = figures.waterfall_steps(results, "full_implementation", results.main_year)
+    nat = pd.read_csv(demo / "national.csv").query("scenario == 'full_implementation'").set_index("year")
+    assert steps[0][1] == pytest.approx(nat.loc[results.main_year, "cps_emissions_mt_p50"])
+    assert steps[-1][1] == pytest.approx(nat.loc[results.main_year, "emissions_mt_p50"])
+    assert sum(v for _, v, _ in steps[:-1]) == pytest.approx(steps[-1][1], abs=1e-6)
+    kinds = [k for _, _, k in steps]
+    assert {"region", "city", "company", "overlap"} <= set(kinds)
+
+
+def test_coverage_counts_each_commitment_once(demo: Path) -> None:
+    results = load(demo)
+    table = figures.coverage_by_type(results, results.main_year)
+    com = pd.read_csv(demo / "commitments.csv")
+    assert table.loc[table["group"] != "all, overlaps counted once", "commitments"].sum() == len(com)
+    assert np.all(table["share_of_cps"].between(0, 1))
+
+
+def test_achievement_figure_from_a_posterior(tmp_path: Path) -> None:
+    posterior = synthetic_posterior(tmp_path / "posterior.nc")
+    diagnostics = tmp_path / "diagnostics.csv"
+    pd.DataFrame({"parameter": ["cut0"], "r_hat": [1.002], "ess_bulk": [812.0], "ess_tail": [650.0]}).to_csv(
+        diagnostics, index=False)
+    draws = figures.delivered_fraction_by_type(posterior)
+    assert set(draws["actor_type"]) == {"region", "city", "company"}
+    assert draws["delivered_fraction"].between(0, 1).all()
+    written = figures.save(figures.achievement(posterior, diagnostics), tmp_path / "achievement")
+    assert [p.name for p in written] == ["achievement.png", "achievement.svg"]
+    assert "R-hat 1.002" in written[1].read_text(encoding="utf-8") or written[0].stat().st_size > 10_000
