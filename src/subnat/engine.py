@@ -47,6 +47,11 @@ class Structure:
     def one_group_per_unit(self) -> bool:
         return len(self.unit_of_group) == len(self.unit_actor)
 
+    @property
+    def flagged_groups(self) -> np.ndarray:
+        """Groups (engine order) whose governing target is flagged in some year: the only ones O6 touches."""
+        return np.flatnonzero(self.flag.any(axis=1))
+
 
 @dataclass
 class Draws:
@@ -183,8 +188,10 @@ def _chunk(paths: Pathways, st: Structure, draws: Draws, cps: np.ndarray, s0: in
     reference = np.take(paths.X, m, axis=2)
     gap = np.take(paths.U, m, axis=2)
     if factor is not None:
-        reference *= factor
+        reference *= factor * paths.weight[:, None, None]
         gap *= factor
+    else:
+        reference *= paths.weight[:, None, None]
     if paths.PB is not None:
         gap -= np.take(paths.PB, m, axis=2)
     if paths.V is not None:
@@ -196,19 +203,16 @@ def _chunk(paths: Pathways, st: Structure, draws: Draws, cps: np.ndarray, s0: in
     np.maximum(gap, 0.0, out=gap)
     potential = gap
     potential *= paths.kw[:, :, None]
-    reference *= paths.weight[:, None, None]
     if callable(draws.fraction):
         delivered = draws.fraction(s0, s1)[paths.gov]
         delivered *= potential
     else:
         delivered = potential * float(draws.fraction)
-    out = _overlaps(st, reference, delivered, cps)
-    net_group = out.pop("net_group")
+    out = _overlaps(st, reference, delivered, cps, report)
     if len(report):
         out["group_reference"] = reference[:, report]
         out["group_potential"] = potential[:, report]
         out["group_delivered"] = delivered[:, report]
-        out["group_net"] = net_group[:, report]
     return out
 
 
@@ -220,15 +224,20 @@ def _to_units(st: Structure, values: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, starts, axis=0)
 
 
-def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: np.ndarray
-              ) -> dict[str, np.ndarray]:
-    """Gross, net and overlap removed by type for one chunk of draws (method §7)."""
+def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: np.ndarray,
+              report: np.ndarray) -> dict[str, np.ndarray]:
+    """Gross, net and overlap removed by type for one chunk of draws (method §7); with the net
+    impact per group at the report positions (`group_net`)."""
     _, n_years, n_draws = reference.shape
     nj = st.n_jur
     e_u = _to_units(st, reference)
     d_u = _to_units(st, delivered)
     rho = np.divide(d_u, e_u, out=np.zeros(d_u.shape), where=e_u > 0)
-    net_u = d_u.copy()
+    top = st.level_bounds[0][1] if st.level_bounds else 0
+    net_u = np.empty_like(d_u)  # top-level jurisdictions keep their delivered impact (nothing above them)
+    net_u[:top] = d_u[:top]
+    if not st.nested:
+        net_u[top:nj] = d_u[top:nj]
     eff = rho[:nj].copy()  # effective rate: own or the highest of the jurisdictions containing it
     for lo, hi in st.level_bounds[1:]:
         parent_eff = eff[st.parent_unit[lo:hi]]
@@ -237,7 +246,6 @@ def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: 
             np.subtract(rho[lo:hi], parent_eff, out=parent_eff)
             np.maximum(parent_eff, 0.0, out=parent_eff)
             np.multiply(e_u[lo:hi], parent_eff, out=net_u[lo:hi])
-    top = st.level_bounds[0][1] if st.level_bounds else 0
     covered = e_u[:top].sum(axis=0)  # (T, Sc): nested coverage counted once
     jur_net = net_u[:nj].sum(axis=0)
     company_covered = np.zeros((n_years, n_draws))
@@ -258,17 +266,15 @@ def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: 
             rho_j *= e_k
             rho_j *= phi
             net_u[nj:] = d_k * (1 - phi) + rho_j
+        else:
+            net_u[nj:] = d_k
         company_covered = (e_k * (1 - phi)).sum(axis=0)
-    if st.one_group_per_unit:
-        net_group = net_u
-    else:
-        d_of_group = d_u[st.unit_of_group]
-        share = np.divide(delivered, d_of_group, out=np.zeros_like(delivered), where=d_of_group > 0)
-        net_group = net_u[st.unit_of_group] * share
-    o6_group = net_group * st.flag[:, :, None]
-    o6 = o6_group.sum(axis=0)
+    flagged = st.flagged_groups
+    o6 = _net_of_groups(st, flagged, delivered, d_u, net_u) * st.flag[flagged][:, :, None]
+    o6 = o6.sum(axis=0) if len(flagged) else np.zeros((n_years, n_draws))
+    net_group = _net_of_groups(st, slice(None), delivered[:, report], d_u[:, report], net_u[:, report])
     if not st.subtract_flagged:
-        net_group = net_group - o6_group
+        net_group = net_group * ~st.flag[:, report][:, :, None]
     gross_j, gross_k = d_u[:nj].sum(axis=0), d_u[nj:].sum(axis=0)
     net_k = net_u[nj:].sum(axis=0)
     return {
@@ -278,5 +284,16 @@ def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: 
         "o3": gross_k - net_k,
         "o6": o6 if not st.subtract_flagged else np.zeros_like(o6),
         "coverage": covered + company_covered,
-        "net_group": net_group,
+        "group_net": net_group,
     }
+
+
+def _net_of_groups(st: Structure, groups: slice | np.ndarray, delivered: np.ndarray, d_u: np.ndarray,
+                   net_u: np.ndarray) -> np.ndarray:
+    """Net impact of some groups: their unit's net, split by each group's share of the unit's delivered."""
+    units = st.unit_of_group[groups]
+    if st.one_group_per_unit:
+        return net_u[units]
+    d_of_group = d_u[units]
+    share = np.divide(delivered[groups], d_of_group, out=np.zeros(d_of_group.shape), where=d_of_group > 0)
+    return net_u[units] * share
