@@ -60,9 +60,9 @@ def n_chains_draws(idata: Any) -> tuple[int, int]:
 
 
 def add_log_likelihood(idata: Any, ll: np.ndarray, dim: str, coords: list[str]) -> None:
-    """Attach pointwise log-likelihood (samples, n) as the ``obs`` variable for PSIS-LOO."""
+    """Attach pointwise log-likelihood (samples, n) as variable ``y`` (dim ``dim``) for PSIS-LOO."""
     c, d = n_chains_draws(idata)
-    ds = xr.Dataset({"obs": (("chain", "draw", dim), ll.reshape(c, d, -1))},
+    ds = xr.Dataset({"y": (("chain", "draw", dim), ll.reshape(c, d, -1))},
                     coords={"chain": idata.posterior.chain.values,
                             "draw": idata.posterior.draw.values, dim: coords})
     if "log_likelihood" in idata.groups():
@@ -97,9 +97,8 @@ def diagnostics(idata: Any, var_names: list[str]) -> pd.DataFrame:
             continue
         stacked = da.stack(_i=dims)
         for j in range(stacked.sizes["_i"]):
-            label = ",".join(str(stacked["_i"].values[j][k] if len(dims) > 1
-                                 else stacked["_i"].values[j]) for k in range(len(dims)))
             sel = {d: stacked[d].values[j] for d in dims}
+            label = ",".join(str(v) for v in sel.values())
             rows.append((f"{n}[{label}]", float(da.sel(sel)), float(bulk[n].sel(sel)),
                          float(tail[n].sel(sel))))
     return pd.DataFrame(rows, columns=["parameter", "r_hat", "ess_bulk", "ess_tail"])

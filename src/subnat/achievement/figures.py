@@ -26,7 +26,7 @@ def prior_predictive(model, d: ModelData, path: Path, draws: int, seed: int) -> 
     y = np.asarray(pp.prior_predictive["y"]).reshape(-1, len(d.cat))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     ax = axes[0]
-    for ti, t in enumerate(TYPES):
+    for ti in range(len(TYPES)):
         sel = d.type_idx == ti
         if not sel.any():
             continue
@@ -47,7 +47,7 @@ def prior_predictive(model, d: ModelData, path: Path, draws: int, seed: int) -> 
 
 def posterior_predictive(d: ModelData, f: np.ndarray, path: Path) -> None:
     """Observed vs posterior predictive outcome shares by data source (f: obs x draws)."""
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = plt.subplots(figsize=(9, 4.4))
     obs_cat = d.cat
     pred_cat = np.where(f <= 0, 0, np.where(f >= 1, 2, 1))
     srcs = sorted(set(d.src_idx))
@@ -59,7 +59,10 @@ def posterior_predictive(d: ModelData, f: np.ndarray, path: Path) -> None:
             ax.vlines(x, np.quantile(sh, 0.05), np.quantile(sh, 0.95), color="C0", lw=6, alpha=0.5)
             ax.plot(x, (obs_cat[sel] == k).mean(), "kD", ms=6)
     ax.set_xticks([j * 4 + k for j in range(len(srcs)) for k in range(3)],
-                  [f"{d.sources[s][:14]}\n{c}" for s in srcs for c in CATEGORIES], fontsize=7)
+                  [f"{c}" for _ in srcs for c in CATEGORIES], fontsize=7)
+    for j, s in enumerate(srcs):
+        ax.text(j * 4 + 1, -0.16, d.sources[s], ha="center", va="top", fontsize=8,
+                transform=ax.get_xaxis_transform())
     ax.set_ylabel("share of observations")
     ax.set_title("Posterior predictive check: bars 5-95 % of replicated shares, diamonds observed")
     fig.tight_layout()
@@ -67,10 +70,15 @@ def posterior_predictive(d: ModelData, f: np.ndarray, path: Path) -> None:
     plt.close(fig)
 
 
-def holdout(f: np.ndarray, y: np.ndarray, types: np.ndarray, path: Path) -> None:
-    """Held-out observations (r clipped to [0, 1]) against their 50 % and 90 % intervals."""
+def holdout(f: np.ndarray, y: np.ndarray, types: np.ndarray, pit: np.ndarray, path: Path) -> None:
+    """Held-out observations (r clipped to [0, 1]) against their 50 % and 90 % intervals, and the
+    randomised PIT histogram (flat when the predictions are calibrated)."""
     order = np.argsort(np.median(f, axis=1))
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 4), width_ratios=[2.2, 1])
+    ax2.hist(pit, bins=10, range=(0, 1), color="0.5", edgecolor="white")
+    ax2.axhline(len(pit) / 10, color="k", ls="--", lw=1)
+    ax2.set_xlabel("randomised PIT of held-out observations")
+    ax2.set_title("Calibration (dashed: uniform)")
     x = np.arange(len(order))
     for p, lw in ((0.9, 1.5), (0.5, 4)):
         lo = np.quantile(f[order], (1 - p) / 2, axis=1)

@@ -83,18 +83,36 @@ def holdout_split(n: int, fraction: float, seed: int) -> np.ndarray:
     return mask
 
 
-def coverage(f_draws: np.ndarray, observed: np.ndarray, probs: list[float]) -> list[dict]:
+def randomized_pit(f_draws: np.ndarray, observed: np.ndarray, seed: int) -> np.ndarray:
+    """Randomised PIT u = F(y-) + V (F(y) - F(y-)) of each observation (uniform if calibrated)."""
+    rng = np.random.default_rng(seed)
+    below = (f_draws < observed[:, None] - 1e-12).mean(axis=1)
+    at_or_below = (f_draws <= observed[:, None] + 1e-12).mean(axis=1)
+    return below + rng.random(len(observed)) * (at_or_below - below)
+
+
+def coverage(f_draws: np.ndarray, observed: np.ndarray, probs: list[float],
+             seed: int = 0) -> list[dict]:
     """Share of observations inside the central predictive interval of each probability.
 
-    ``observed`` is r clipped to [0, 1] (the delivered-fraction scale of the predictions);
-    bounds are inclusive because f has point masses at 0 and 1.
+    ``observed`` is r clipped to [0, 1] (the scale of f). f has point masses at 0 and 1, so an
+    interval [q_lo, q_hi] that touches an atom covers every observation on it and the plain
+    coverage overstates calibration. The calibrated check uses the randomised PIT
+    ``u = F(y-) + V (F(y) - F(y-))``, V ~ U(0, 1) (Czado, Gneiting & Held 2009, Biometrics
+    65:1254): y is inside the central p-interval when |u - 0.5| <= p/2, which holds with
+    probability p exactly when the predictions are calibrated. Both are reported.
     """
+    u = randomized_pit(f_draws, observed, seed)
     rows = []
     for p in probs:
         lo, hi = P.central_interval(f_draws, p, axis=1)
         inside = (observed >= lo - 1e-12) & (observed <= hi + 1e-12)
-        rows.append({"interval": p, "n": len(observed), "covered": int(inside.sum()),
-                     "coverage": float(inside.mean()) if len(observed) else float("nan")})
+        pit_inside = np.abs(u - 0.5) <= p / 2
+        n = len(observed)
+        rows.append({"interval": p, "n": n, "covered": int(pit_inside.sum()),
+                     "coverage": float(pit_inside.mean()) if n else float("nan"),
+                     "covered_plain": int(inside.sum()),
+                     "coverage_plain": float(inside.mean()) if n else float("nan")})
     return rows
 
 
@@ -151,7 +169,8 @@ def run(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any
     from subnat.achievement.progress import load
 
     prog = load(inputs["progress"])
-    agg_path = inputs.get("aggregates") or g("aggregates")
+    # inputs["aggregates"] = "" (or None) fits without the study-level layer
+    agg_path = inputs["aggregates"] if "aggregates" in inputs else g("aggregates")
     agg = pd.read_csv(agg_path) if agg_path and Path(agg_path).exists() else None
     d = M.prepare(prog, agg, settings)
     if len(d.cat) < 10:
@@ -203,17 +222,18 @@ def run(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any
     f_h = _predict_obs(post_h, attrs, d, np.flatnonzero(mask), 4000, seed + 3)
     y_h = np.clip(d.r[mask], 0, 1)
     probs = [float(p) for p in g("interval_probs")]
-    rows = [{"group": "all", **r} for r in coverage(f_h, y_h, probs)]
+    rows = [{"group": "all", **r} for r in coverage(f_h, y_h, probs, seed + 4)]
     types_h = np.array([M.TYPES[i] for i in d.type_idx[mask]])
     for t in M.TYPES:
         sel = types_h == t
         if sel.any():
-            rows += [{"group": t, **r} for r in coverage(f_h[sel], y_h[sel], probs)]
+            rows += [{"group": t, **r} for r in coverage(f_h[sel], y_h[sel], probs, seed + 4)]
     hold = pd.DataFrame(rows)
     hold["divergences_holdout_fit"] = P.divergences(idata_h)
     hold["seed"] = seed
     hold.to_csv(outputs["holdout"], index=False, float_format="%.4f")
-    figures.holdout(f_h, y_h, types_h, figdir / "holdout_coverage.png")
+    figures.holdout(f_h, y_h, types_h, randomized_pit(f_h, y_h, seed + 4),
+                    figdir / "holdout_coverage.png")
     report["holdout"] = hold.to_dict("records")
 
     summ = summary_by_type(post, attrs, d, seed, [float(s) for s in g("stopped_shift_sensitivity")])

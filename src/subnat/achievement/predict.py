@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from subnat.achievement.model import PARAMS, TYPES, ambition, category_probs
+from subnat.achievement.model import PARAMS, TYPES, ambition, category_probs, gap_of
 
 #: Target types whose ``value`` is a reduction fraction, so ambition = value / (TY - BY).
 REDUCTION_TYPES = ("absolute", "baseline", "intensity_gdp", "intensity_capita", "net_zero")
@@ -66,26 +66,28 @@ def simulate(post: dict[str, np.ndarray], attrs: dict, type_idx: np.ndarray, src
     idx = _draw_index(n_post, n_draws, rng)
     p = {k: v[idx] for k, v in post.items()}
     sources = list(attrs["sources"])
-    a_t = (p["sigma_type"][:, None] * p["z_type"])[:, type_idx].T  # (n, D)
-    a_s_known = p["sigma_source"][:, None] * p["z_source"]  # (D, n_sources)
+    a_t = p["a_type"][:, type_idx].T  # (n, D)
+    a_s_known = p["a_source"]  # (D, n_sources)
     new = sorted({s for s in src if s not in sources})
     z_new = rng.standard_normal((n_draws, len(new)))
-    a_s = np.empty((len(src), n_draws))
-    for i, s in enumerate(src):
-        a_s[i] = a_s_known[:, sources.index(s)] if s in sources else \
-            p["sigma_source"] * z_new[:, new.index(s)]
+    # one column per level: the known sources, then one new level per unseen source
+    levels = np.concatenate([a_s_known, p["sigma_source"][:, None] * z_new], axis=1)
+    col = {s: i for i, s in enumerate(sources)} | {s: len(sources) + j for j, s in enumerate(new)}
+    a_s = levels[:, [col[s] for s in src]].T  # (n, D)
     eta = (a_t + a_s + np.outer(x, p["b_ambition"]) + np.outer(covid, p["b_covid"])
            + np.outer(no_national, p["b_no_national"]))
     stop_types = [TYPES.index(t) for t in attrs["stopped_applies_to"]]
     can_stop = np.isin(type_idx, stop_types)[:, None]
     shift = float(attrs["stopped_shift"])
     if expected:
-        f_rep = _expected_f(eta, p)
-        f_stop = _expected_f(eta + shift, p)
+        gap = gap_of(p["cut_gap"], type_idx)
+        f_rep = _expected_f(eta, p, gap)
+        f_stop = _expected_f(eta + shift, p, gap)
         return np.where(can_stop, (1 - p["pi_stop"]) * f_rep + p["pi_stop"] * f_stop, f_rep)
     stopped = can_stop & (rng.random(eta.shape) < p["pi_stop"][None, :])
     eta = np.where(stopped, eta + shift, eta)
-    probs = category_probs(eta.T, p["cut0"], p["cut_gap"])  # (D, n, 3)
+    gap = gap_of(p["cut_gap"], type_idx)
+    probs = category_probs(eta.T, p["cut0"], gap)  # (D, n, 3)
     u = rng.random(eta.shape).T
     m = 1 / (1 + np.exp(-(p["m0"][:, None] + p["lam"][:, None] * eta.T)))
     phi = p["phi"][:, None]
@@ -94,8 +96,8 @@ def simulate(post: dict[str, np.ndarray], attrs: dict, type_idx: np.ndarray, src
     return f.T.astype(np.float64)
 
 
-def _expected_f(eta: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:
-    probs = category_probs(eta.T, p["cut0"], p["cut_gap"])
+def _expected_f(eta: np.ndarray, p: dict[str, np.ndarray], gap: np.ndarray) -> np.ndarray:
+    probs = category_probs(eta.T, p["cut0"], gap)
     m = 1 / (1 + np.exp(-(p["m0"][:, None] + p["lam"][:, None] * eta.T)))
     return (probs[..., 1] * m + probs[..., 2]).T
 

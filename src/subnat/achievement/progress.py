@@ -297,20 +297,24 @@ def build(reference_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         r, e = fn(ref, nat)
         rows += r
         excl += e
-    prog = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
-    reporting = prog["status"] == "reporting"
-    bad = reporting & ~np.isfinite(prog["r"].astype(float))
-    for _, r in prog[bad].iterrows():
-        excl.append(_excl(r["source"], r["record"], r["actor_id"], "counterfactual_meets_path",
-                          f"B - T <= 0: national growth {r['national_growth']} already below "
-                          f"the pledge path at {r['observed_year']}"))
-    prog = prog[~bad].reset_index(drop=True)
+    prog, cf = drop_counterfactual_met(pd.DataFrame(rows, columns=PROGRESS_COLUMNS))
+    excl += cf
     prog, dup = _one_per_actor(prog)
     excl += dup
     for c in ("r", "r_base_year", "ambition_pct_per_year"):
         prog[c] = prog[c].astype(float).round(6)
     prog["covid_year"] = prog["covid_year"].astype("boolean").fillna(False).astype(bool)
     return prog, pd.DataFrame(excl, columns=EXCLUSION_COLUMNS)
+
+
+def drop_counterfactual_met(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Drop reporting rows whose r is undefined (B - T <= 0), logging each with its reason."""
+    reporting = prog["status"] == "reporting"
+    bad = reporting & ~np.isfinite(prog["r"].astype(float))
+    excl = [_excl(r["source"], r["record"], r["actor_id"], "counterfactual_meets_path",
+                  f"B - T <= 0: national growth {r['national_growth']} already below "
+                  f"the pledge path at {r['observed_year']}") for _, r in prog[bad].iterrows()]
+    return prog[~bad].reset_index(drop=True), excl
 
 
 def _one_per_actor(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
