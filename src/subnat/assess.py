@@ -163,8 +163,11 @@ def _achievement(commitments: pd.DataFrame, config: Mapping[str, Any], posterior
 
     if commitments.empty:
         return np.zeros((0, n_draws))
-    table = commitments[["commitment_id", "actor_type", "source", "target_type", "value", "base_year",
-                         "target_year", "status"]]
+    table = commitments[["commitment_id", "actor_type", "target_type", "value", "base_year", "target_year",
+                         "status"]].copy()
+    # the model's data source of each commitment (a citation string is not a source: config maps types)
+    mapping = cfg(config, "achievement.prediction_sources")
+    table["source"] = [mapping[t] if mapping[t] != "new" else f"new:{t}" for t in table["actor_type"]]
     if cfg(config, "uncertainty.achievement"):
         return np.asarray(draw_fractions(posterior, table, n_draws, rnd.sub_seed(seed, "achievement")), float)
     mean = np.asarray(mean_fractions(posterior, table), float)

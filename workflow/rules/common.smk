@@ -12,6 +12,16 @@ EXPECTED = "expected" in config["scenarios"]["enabled"]
 POSTERIOR = "results/achievement/posterior.nc"
 
 
+def project_path(path):
+    """A path from config: as given when it exists (relative to the working directory), else
+    relative to the project folder (so `snakemake -d elsewhere` still finds the embedded data)."""
+    from pathlib import Path
+
+    if Path(path).is_absolute() or Path(path).exists():
+        return path
+    return str(Path(workflow.basedir) / path)
+
+
 def case_inputs(wildcards):
     return case_files(CASES[wildcards.case])
 

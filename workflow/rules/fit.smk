@@ -6,12 +6,8 @@ rule fit_achievement:
     message:
         "Fitting the achievement model on {input.progress}"
     input:
-        progress=config.get("achievement", {}).get(
-            "progress", "src/subnat/data/progress/progress.csv"
-        ),
-        aggregates=config.get("achievement", {}).get(
-            "aggregates", "src/subnat/data/progress/aggregates.csv"
-        ),
+        progress=project_path(config["achievement"]["progress"]),
+        aggregates=project_path(config["achievement"]["aggregates"]),
     output:
         posterior="results/achievement/posterior.nc",
         diagnostics="results/achievement/diagnostics.csv",
@@ -20,7 +16,7 @@ rule fit_achievement:
         summary="results/achievement/summary.csv",
         figures=directory("results/achievement/figures"),
     params:
-        settings=config.get("achievement", {}),
+        settings=config["achievement"],
     log:
         "logs/fit_achievement.log",
     benchmark:
