@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install Slurm (Debian's slurm-wlm) and munge for the single-node test cluster.
+# Needs root and apt-get; does nothing when sbatch, slurmctld, slurmd and munged are already there.
+# Exit status: 0 installed or already present, 1 cannot install (not root, no apt-get, apt failure).
+set -euo pipefail
+
+have_all() {
+    command -v sbatch >/dev/null && command -v slurmctld >/dev/null \
+        && command -v slurmd >/dev/null && command -v munged >/dev/null
+}
+
+# slurmctld, slurmd and munged live in /usr/sbin, which may not be on a non-login PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
+
+if have_all; then
+    echo "install-slurm: slurm and munge already installed"
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-slurm: not root, cannot install slurm-wlm/munge" >&2
+    exit 1
+fi
+if ! command -v apt-get >/dev/null; then
+    echo "install-slurm: apt-get not found, cannot install slurm-wlm/munge" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq -o Acquire::http::Timeout=30 -o Acquire::Retries=2
+apt-get install -y -qq slurm-wlm munge
+have_all
+echo "install-slurm: installed $(sbatch --version)"

@@ -1,0 +1,137 @@
+"""The demo case through a real single-node Slurm cluster gives the same tables as a local run.
+
+Opt-in: needs root, Slurm and munge (tests/cluster/install-slurm.sh) and SUBNAT_SLURM_TEST=1,
+which .ci/run sets after installing them. The cluster is started with tests/cluster/start-slurm.sh
+and stopped with tests/cluster/stop-slurm.sh (also when the test fails), unless it was already
+running before the test.
+"""
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CONFIG = ROOT / "tests" / "data" / "config.test.yaml"
+PROFILE = ROOT / "profiles" / "slurm-local"
+SLURM_DIR = Path(os.environ.get("SUBNAT_SLURM_DIR", "/var/tmp/subnat-slurm"))
+SLURM_CONF = SLURM_DIR / "etc" / "slurm.conf"
+CASE = "demo"
+TIMEOUT = 900  # seconds per workflow run: a hanging status query must fail the test, not CI
+
+
+def _which(cmd):
+    return shutil.which(cmd) or shutil.which(cmd, path="/usr/sbin:/sbin")
+
+
+pytestmark = [
+    pytest.mark.cluster,
+    pytest.mark.slow,
+    pytest.mark.skipif(os.environ.get("SUBNAT_SLURM_TEST") != "1", reason="set SUBNAT_SLURM_TEST=1 to run"),
+    pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (slurmd, munged)"),
+    pytest.mark.skipif(
+        not all(_which(c) for c in ("sbatch", "squeue", "slurmctld", "slurmd", "munged")),
+        reason="Slurm/munge not installed (tests/cluster/install-slurm.sh)",
+    ),
+]
+
+
+def _env():
+    env = dict(os.environ)
+    env["SLURM_CONF"] = str(SLURM_CONF)
+    env["SUBNAT_SLURM_DIR"] = str(SLURM_DIR)
+    env["SOURCE_DATE_EPOCH"] = "1700000000"  # fixed provenance time: byte-identical outputs
+    # Jobs inherit this environment (sbatch --export=ALL): put the venv first on PATH so that
+    # shell rules find its python, snakemake and subnat, and the sbin tools for the scripts.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", ""), "/usr/sbin", "/sbin"])
+    return env
+
+
+def _script(name, env):
+    proc = subprocess.run(["bash", str(HERE / name)], env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def _running(pidfile):
+    try:
+        os.kill(int(pidfile.read_text().strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(request):
+    env = _env()
+    already = _running(SLURM_DIR / "run" / "slurmctld.pid")
+
+    def stop():
+        if not already:
+            subprocess.run(["bash", str(HERE / "stop-slurm.sh")], env=env, capture_output=True, text=True, timeout=120)
+
+    request.addfinalizer(stop)
+    _script("start-slurm.sh", env)
+    return env
+
+
+def _snakemake(workdir, extra, env):
+    cmd = [
+        sys.executable, "-m", "snakemake",
+        "--snakefile", str(ROOT / "Snakefile"),
+        "--directory", str(workdir),
+        "--configfile", str(CONFIG),
+        *extra,
+    ]  # fmt: skip
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    seconds = time.monotonic() - start
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
+    return seconds, proc.stderr
+
+
+def _csvs(workdir):
+    base = workdir / "results" / CASE
+    return {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*.csv"))}
+
+
+def test_demo_case_on_slurm_equals_local(slurm_cluster, tmp_path, capsys):
+    env = slurm_cluster
+    local_dir, cluster_dir = tmp_path / "local", tmp_path / "slurm"
+    local_dir.mkdir()
+    cluster_dir.mkdir()
+
+    local_s, _ = _snakemake(local_dir, ["--cores", "2"], env)
+    cluster_s, log = _snakemake(
+        cluster_dir,
+        ["--executor", "slurm", "--profile", str(PROFILE), "--workflow-profile", "none"],
+        env,
+    )
+    # The remote rules really went through sbatch; the cheap ones ran as localrules.
+    for rule in ("assess_case", "assess_sensitivity"):
+        assert f"rule_{rule}/" in log, f"{rule} was not submitted to Slurm:\n{log[-3000:]}"
+    assert "localrule check_outputs" in log
+
+    local, cluster = _csvs(local_dir), _csvs(cluster_dir)
+    assert local, "the local run wrote no CSV tables"
+    assert {"summary.csv", "sensitivity.csv"} <= set(local)
+    assert sorted(cluster) == sorted(local)
+    for name, path in local.items():
+        a, b = path.read_bytes(), cluster[name].read_bytes()
+        if a != b:
+            diff = difflib.unified_diff(
+                a.decode().splitlines(), b.decode().splitlines(), "local/" + name, "slurm/" + name, lineterm=""
+            )
+            pytest.fail(f"{name} differs between the local and the Slurm run:\n" + "\n".join(list(diff)[:40]))
+
+    with capsys.disabled():
+        print(
+            f"\n[slurm] demo case: cluster run {cluster_s:.1f} s, local run {local_s:.1f} s "
+            f"({len(local)} CSV tables byte-identical)"
+        )
