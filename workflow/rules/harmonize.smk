@@ -16,6 +16,15 @@ CASE_TARGET_PATTERNS.append("results/{case}/coverage.csv")
 HARMONIZE_DUPLICATES = config["harmonize"]["duplicates"]["value"]
 
 
+localrules:
+    build_cases,
+    case_coverage,
+
+
+def case_folder(wildcards):
+    return str(Path(case_inputs(wildcards)[0]).parent)
+
+
 rule build_case:
     input:
         raw_files(),
@@ -23,8 +32,11 @@ rule build_case:
         directory("resources/cases/{case}"),
     log:
         "logs/build_case/{case}.log",
+    benchmark:
+        "benchmarks/build_case/{case}.tsv"
     wildcard_constraints:
         case="|".join(BUILD_CASES),
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=20,
@@ -48,6 +60,10 @@ rule case_coverage:
     log:
         "logs/case_coverage/{case}.log",
     params:
-        folder=lambda wc: str(Path(case_inputs(wc)[0]).parent),
+        folder=case_folder,
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     shell:
         "{PYTHON} -m subnat.harmonize coverage {params.folder} --out {output} > {log} 2>&1"

@@ -26,6 +26,10 @@ def raw_files():
     return [f"{RAW_DIR}/{entry['path']}" for entry in SOURCES.values()]
 
 
+localrules:
+    retrieve_source,  # compute nodes often have no internet
+
+
 rule retrieve_source:
     output:
         f"{RAW_DIR}/{{path}}",
@@ -34,7 +38,9 @@ rule retrieve_source:
     wildcard_constraints:
         path="|".join(re.escape(p) for p in _BY_PATH),
     retries: 2
+    threads: 1
     resources:
+        mem_mb=500,
         runtime=10,
     params:
         entry=lambda wc: SOURCES[_BY_PATH[wc.path]],
