@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("subnat: interrupted; no partial output was left behind.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into e.g. `head`, which closed early: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a case folder or embedded case")
     p.add_argument("case", help="case folder or embedded case name (see `subnat cases`)")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
-                   help="config override file(s), to report exclusions under those rules")
+                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("cases", help="list the embedded cases")
@@ -61,16 +66,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="no_nsa, full_implementation, expected or fixed_<x>; repeatable (default: config)")
     p.add_argument("--draws", type=_positive, metavar="N", help="Monte Carlo draws (default: config)")
     p.add_argument("--seed", type=_non_negative, metavar="N", help="random seed (default: config)")
-    p.add_argument("--config", action="append", default=[], metavar="FILE", help="config override file(s)")
+    p.add_argument("--config", action="append", default=[], metavar="FILE",
+                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
     p.add_argument("--posterior", metavar="FILE",
                    help="achievement posterior (default: results/achievement/posterior.nc)")
     p.set_defaults(handler=_run)
 
     p = sub.add_parser("assumptions", help="print the assumption register")
-    p.add_argument("--config", action="append", default=[], metavar="FILE", help="config override file(s)")
+    p.add_argument("--config", action="append", default=[], metavar="FILE",
+                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(handler=_assumptions)
     return parser
+
+
+def _config_files(given: list[str]) -> list[str]:
+    """The config files of a command: the project's config/config.yaml when run from the project
+    folder (as Snakemake does), then the --config files in order."""
+    default = Path("config/config.yaml")
+    return ([str(default)] if default.is_file() else []) + list(given)
 
 
 def _positive(text: str) -> int:
@@ -94,7 +108,7 @@ def _validate(args: argparse.Namespace) -> int:
     from subnat.config import value as cfg
     from subnat.national import national_series
 
-    config = load(args.config)
+    config = load(_config_files(args.config))
     case = load_case(args.case)
     screened = screen(case, config, national_series(case, cfg(config, "uncertainty.cps")))
     print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
@@ -118,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
     from subnat.config import load
     from subnat.run import headline, run_case
 
-    config = load(args.config)
+    config = load(_config_files(args.config))
     posterior = args.posterior
     if posterior is None:
         default = Path("results/achievement/posterior.nc")
@@ -130,19 +144,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _assumptions(args: argparse.Namespace) -> int:
-    import csv
+    from subnat.config import load
+    from subnat.report.assumptions import register
 
-    from subnat.config import assumptions, load
-
-    rows = assumptions(load(args.config))
+    table = register(load(_config_files(args.config)))
     if args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0
-    for row in rows:
-        print(f"{row['key']} = {row['value']!r} [{row['unit']}]\n    source: {row['source']}"
-              + (f"\n    rationale: {row['rationale']}" if row["rationale"] else ""))
+    for row in table.itertuples(index=False):
+        varied = f"\n    varied by sensitivity case(s): {row.sensitivity_cases}" if row.sensitivity_cases else ""
+        rationale = f"\n    rationale: {row.rationale}" if row.rationale else ""
+        print(f"{row.key} = {row.value} [{row.unit}]\n    source: {row.source}{rationale}{varied}")
     return 0
 
 
