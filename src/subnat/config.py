@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
@@ -34,22 +35,84 @@ def read_yaml(path: str | Path) -> Any:
     """Read YAML safely; a syntax error becomes an InputError with the line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(str(path), None, None, "file not found")) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Problem(str(path), None, None, f"not UTF-8 text (byte {exc.start})")
-        ) from None
     except OSError as exc:
         raise InputError(Problem(str(path), None, None, f"cannot read: {exc.strerror}")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(str(path), line, None,
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(Problem(str(path), line, None, f"invalid YAML: {reason}")) from None
+        position = getattr(exc, "position", None)  # ReaderError: control characters, NUL bytes
+        if line is None and isinstance(position, int):
+            line = text[:position].count("\n") + 1
+        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise InputError(Problem(str(path), line, None, f"invalid YAML: {_short(str(reason))}")) from None
+
+
+MAX_MESSAGE_CHARS = 300
+
+
+def _short(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Cap a message: schema errors quote the offending value, which may be megabytes long."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+Lines = Mapping[tuple[str, ...], int | tuple[str, int]]
+
+
+def schema_problems(errors: Iterable[jsonschema.ValidationError], origin: str,
+                    lines: Lines | None) -> list[Problem]:
+    """Schema errors as Problems: line of the nearest key, dotted key as column.
+
+    An unknown key (usually a typo) is reported at its own line and name, not at its parent's,
+    so the user sees exactly which key to fix."""
+    problems = []
+    for error in errors:
+        path = tuple(str(p) for p in error.absolute_path)
+        unexpected = _unexpected_keys(error)
+        if unexpected:
+            for key in unexpected:
+                here = (*path, key)
+                problems.append(Problem(*_locate(here, origin, lines), ".".join(here),
+                                        _short(f"unknown key '{key}' (check the spelling; allowed: "
+                                               f"{', '.join(sorted(error.schema.get('properties', {})))})")))
+            continue
+        problems.append(Problem(*_locate(path, origin, lines), ".".join(path) or "(top level)",
+                                _short(_message(error))))
+    return problems
+
+
+def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
+    if error.validator != "additionalProperties" or not isinstance(error.instance, Mapping):
+        return []
+    allowed = set(error.schema.get("properties", {}))
+    return sorted(str(k) for k in error.instance if k not in allowed)
+
+
+def non_finite_problems(data: Any, origin: str, lines: Lines | None,
+                        prefix: tuple[str, ...] = ()) -> list[Problem]:
+    """YAML accepts .nan and .inf, and JSON Schema bounds let NaN through: reject them here."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [Problem(*_locate(prefix, origin, lines), ".".join(prefix) or "(top level)",
+                        f"expected a finite number, found {data}")]
+    if isinstance(data, Mapping):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return []
+    return [p for key, sub in items for p in non_finite_problems(sub, origin, lines, (*prefix, str(key)))]
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,17 +160,12 @@ def resolve(config: Mapping[str, Any], origin: str = "config") -> dict[str, Any]
     return filled
 
 
-def validate(config: Mapping[str, Any], origin: str = "config",
-             lines: Mapping[tuple[str, ...], int] | None = None) -> None:
-    """Validate against the schema. `lines` maps key paths to lines for messages."""
+def validate(config: Mapping[str, Any], origin: str = "config", lines: Lines | None = None) -> None:
+    """Validate against the schema. `lines` maps key paths to lines (or to (file, line) when
+    several files were merged) for messages."""
     validator = jsonschema.Draft202012Validator(load_schema())
-    problems = []
-    for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.path))):
-        path = tuple(str(p) for p in error.absolute_path)
-        problems.append(
-            Problem(origin, _line_of(path, lines), ".".join(path) or "(top level)",
-                    _message(error))
-        )
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.path)))
+    problems = schema_problems(errors, origin, lines) + non_finite_problems(config, origin, lines)
     if problems:
         raise InputError(problems)
 
@@ -118,13 +176,15 @@ def _message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def _line_of(path: tuple[str, ...], lines: Mapping[tuple[str, ...], int] | None) -> int | None:
-    if not lines:
-        return None
+def _locate(path: tuple[str, ...], origin: str, lines: Lines | None) -> tuple[str, int | None]:
+    """File and line of the nearest key of `path` that a config file set."""
     for n in range(len(path), -1, -1):
-        if path[:n] in lines:
-            return lines[path[:n]]
-    return None
+        found = (lines or {}).get(path[:n])
+        if isinstance(found, tuple):
+            return found
+        if found is not None:
+            return origin, found
+    return origin, None
 
 
 def key_lines(path: str | Path) -> dict[tuple[str, ...], int]:
@@ -153,19 +213,28 @@ def load(paths: Iterable[str | Path] = (), overrides: Mapping[str, Any] | None =
          ) -> dict[str, Any]:
     """Merge config files in order (later wins), then overrides; fill defaults; validate."""
     merged: dict[str, Any] = fill_defaults({}, load_schema())  # so files may change just a `value`
-    lines: dict[tuple[str, ...], int] = {}
+    lines: dict[tuple[str, ...], tuple[str, int]] = {}  # key -> (file, line) of the file that set it last
     origin = "config"
     for path in paths:
         data = read_yaml(path) or {}
         if not isinstance(data, dict):
             raise InputError(Problem(str(path), 1, None, "expected a mapping of config keys"))
         merged = deep_merge(merged, data)
-        lines, origin = key_lines(path), str(path)
+        lines.update({key: (str(path), line) for key, line in key_lines(path).items()})
+        origin = str(path)
     if overrides:
         merged = deep_merge(merged, overrides)
     filled = fill_defaults(merged, load_schema())
     validate(filled, origin, lines)
     return filled
+
+
+def for_case(config: Mapping[str, Any], case: str) -> dict[str, Any]:
+    """The config of one case: `case_overrides[case]` merged over it and validated again."""
+    overrides = config.get("case_overrides", {}).get(case)
+    if not overrides:
+        return dict(config)
+    return resolve(deep_merge(config, overrides), origin=f"case_overrides.{case}")
 
 
 def value(config: Mapping[str, Any], dotted: str) -> Any:

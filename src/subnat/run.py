@@ -17,6 +17,7 @@ from subnat import metrics
 from subnat.assess import assess, scenario_names
 from subnat.case import load_case
 from subnat.config import value as cfg
+from subnat.errors import InputError, Problem
 from subnat.outputs import staging, write_csv, write_yaml
 from subnat.provenance import stamp
 
@@ -31,6 +32,11 @@ def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
     """Assess one case and write its outputs into `out_dir` (all of them, or none on error)."""
     started = time.perf_counter()
     loaded = load_case(case)
+    if Path(out_dir).resolve() == loaded.path.resolve():
+        # national.csv and commitments.csv are both inputs and outputs: never overwrite the user's case
+        raise InputError(Problem(str(out_dir), None, None,
+                                 "the output folder is the case folder; outputs would overwrite the inputs "
+                                 "(choose another --out)"))
     names = scenario_names(config, scenarios)
     n_draws = int(draws if draws is not None else cfg(config, "sampling.draws"))
     seed = int(seed if seed is not None else config["sampling"]["random_seed"])

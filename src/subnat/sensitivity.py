@@ -17,7 +17,7 @@ import pandas as pd
 
 from subnat.assess import assess, scenario_names
 from subnat.case import load_case
-from subnat.config import resolve, set_dotted
+from subnat.config import for_case, resolve, set_dotted
 from subnat.errors import InputError, Problem
 from subnat.national import base_year_emissions
 from subnat.outputs import write_atomic, write_csv
@@ -61,9 +61,10 @@ def headline_scenario(config: Mapping[str, Any], posterior: str | Path | None) -
 def run_one(case: str | Path, config: Mapping[str, Any], name: str, out_csv: str | Path,
             posterior: str | Path | None = None) -> None:
     """Run one sensitivity case and write its metric row."""
+    loaded = load_case(case)
+    config = for_case(config, loaded.meta.name)
     item = find(config, name)
     changed = apply(config, item)
-    loaded = load_case(case)
     scenario = headline_scenario(config, posterior)
     draws = int(changed["sampling"]["draws"]["value"])
     a = assess(loaded, changed, [scenario], draws, int(changed["sampling"]["random_seed"]),

@@ -25,6 +25,8 @@ def test_default_config_validates_and_matches_schema_defaults():
     defaults = fill_defaults({}, load_schema())
     for row in assumptions(config):
         assert row["source"], row["key"]
+        if row["key"].startswith("case_overrides."):
+            continue  # a case's deliberate departure from the defaults
         assert row["value"] == value(defaults, row["key"]), row["key"]
 
 
