@@ -220,21 +220,23 @@ def _completeness(row: dict) -> int:
 
 
 def _drop_duplicates(rows: list[dict], excl: _Log, rule: str) -> list[dict]:
-    """Same actor, scope, target year and target type: keep one (method §2; rule in config).
-
-    Two targets of different types in the same year are not duplicates: the lower level wins
-    in the pathway (method §4)."""
+    """The same target reported twice (same actor, scope, target year, type and value): keep one
+    (method §2; rule in config). Two different targets in one year are both kept and the lower
+    level wins in the pathway (method §4)."""
     best: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["actor_id"], row["scope"], int(row["target_year"]), row["target_type"])
+        value = round(float(row["value"]), 9) if np.isfinite(row["value"]) else None
+        key = (row["actor_id"], row["scope"], int(row["target_year"]), row["target_type"], value)
         if key not in best:
             best[key] = row
         elif rule == "most_complete" and (-_completeness(row), str(row["commitment_id"])) < (
                 -_completeness(best[key]), str(best[key]["commitment_id"])):
-            excl.exclude(best[key], "duplicate", f"same actor, scope, target year and type as {row['commitment_id']}")
+            excl.exclude(best[key], "duplicate", f"same target (actor, scope, year, type, value) as "
+                                                f"{row['commitment_id']}")
             best[key] = row
         else:
-            excl.exclude(row, "duplicate", f"same actor, scope, target year and type as {best[key]['commitment_id']}")
+            excl.exclude(row, "duplicate", f"same target (actor, scope, year, type, value) as "
+                                          f"{best[key]['commitment_id']}")
     keep = {id(r) for r in best.values()}
     return [r for r in rows if id(r) in keep]
 

@@ -150,7 +150,7 @@ def commitments_table(a: Assessment) -> pd.DataFrame:
 
 def exclusions_table(a: Assessment) -> pd.DataFrame:
     return a.screened.exclusions.assign(case=a.case.meta.name)[
-        ["case", "commitment_id", "actor_id", "reason_code", "detail", "line"]]
+        ["commitment_id", "actor_id", "reason_code", "detail", "line", "case"]]
 
 
 def draws_dataset(a: Assessment) -> xr.Dataset:
