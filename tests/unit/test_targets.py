@@ -228,3 +228,19 @@ def test_outside_country_and_duplicates(tmp_path):
     a = run(folder)
     reasons = dict(zip(a.screened.exclusions["commitment_id"], a.screened.exclusions["reason_code"], strict=True))
     assert reasons == {"c1": "duplicate", "c3": "outside_country"}  # c2 is more complete (has a source)
+
+
+def test_two_targets_of_one_type_in_the_same_year_lower_wins(tmp_path):
+    """40 % and 45 % below 2005 by 2030 (60 and 55 Mt): both kept, 55 wins, P(2030) = 90 - 55 = 35;
+    the 45 % target governs 2030 in commitments.csv."""
+    c = [target(target_type="absolute", target_year=2030, value=0.4),
+         target(commitment_id="c2", target_type="absolute", target_year=2030, value=0.45)]
+    folder = write_case(tmp_path / "case", REGION, INVENTORY, c)
+    a = run(folder)
+    assert a.screened.exclusions.empty
+    assert group_value(a, "full_implementation", "c1", 2030) == approx(35.0)
+    from subnat.metrics import commitments_table
+
+    table = commitments_table(a).set_index("commitment_id")
+    assert table.loc["c2", "potential_mt_2030"] == approx(35.0)
+    assert table.loc["c1", "potential_mt_2030"] == approx(0.0)
