@@ -6,6 +6,8 @@ of BLOCK, each from its own child seed, so any slice [s0, s1) is the same whatev
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 BLOCK = 64
@@ -16,12 +18,20 @@ def generator(seed: int, purpose: str, block: int = 0) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, PURPOSES[purpose], block]))
 
 
+@lru_cache(maxsize=16)
+def _block(seed: int, purpose: str, n_rows: int, block: int) -> np.ndarray:
+    """One block of normals; cached because chunks smaller than a block ask for it repeatedly."""
+    values = generator(seed, purpose, block).standard_normal((n_rows, BLOCK))
+    values.flags.writeable = False
+    return values
+
+
 def normals(seed: int, purpose: str, n_rows: int, s0: int, s1: int) -> np.ndarray:
     """Standard normals for rows x draws [s0, s1), identical for any chunking."""
     out = np.empty((n_rows, s1 - s0))
     for block in range(s0 // BLOCK, (s1 - 1) // BLOCK + 1):
         b0 = block * BLOCK
-        values = generator(seed, purpose, block).standard_normal((n_rows, BLOCK))
+        values = _block(seed, purpose, n_rows, block)
         lo, hi = max(s0, b0), min(s1, b0 + BLOCK)
         out[:, lo - s0:hi - s0] = values[:, lo - b0:hi - b0]
     return out
