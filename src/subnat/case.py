@@ -7,7 +7,8 @@ impossible are left to `subnat.commitments.screen`, which excludes them with a r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from subnat.config import key_lines, read_yaml
+from subnat.config import key_lines, non_finite_problems, read_yaml, schema_problems
 from subnat.errors import InputError, Problem
 from subnat.tables import Column, read_csv
 
@@ -207,13 +208,11 @@ def _read_meta(folder: Path) -> CaseMeta:
         raise InputError(Problem("case.yaml", 1, None, "expected a mapping of case settings"))
     schema = _case_schema()
     lines = key_lines(path)
-    problems = []
-    for error in jsonschema.Draft202012Validator(schema).iter_errors(data):
-        key = tuple(str(p) for p in error.absolute_path)
-        line = next((lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in lines), 1)
-        problems.append(Problem("case.yaml", line, ".".join(key) or "(top level)", error.message))
+    errors = jsonschema.Draft202012Validator(schema).iter_errors(data)
+    problems = schema_problems(errors, "case.yaml", lines) + non_finite_problems(data, "case.yaml", lines)
     if problems:
-        raise InputError(sorted(problems))
+        # top-level problems (no key line) point at line 1
+        raise InputError(sorted(p if p.line is not None else replace(p, line=1) for p in problems))
     first, last = data["years"]
     if first >= last:
         problems.append(Problem("case.yaml", lines.get(("years",)), "years",
@@ -239,6 +238,7 @@ def _read_meta(folder: Path) -> CaseMeta:
     )
 
 
+@cache
 def _case_schema() -> dict[str, Any]:
     import yaml
 
@@ -252,7 +252,8 @@ def _with_defaults(actors: pd.DataFrame) -> pd.DataFrame:
 
 def _default_scopes(case: Case) -> None:
     """Default scope: territorial for jurisdictions, scope1+2 for companies (docs/case-format.md)."""
-    types = case.actors.set_index("actor_id")["actor_type"]
+    # duplicate actor ids are reported by check_relations; map through the first of each here
+    types = case.actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     for table in (case.inventory, case.commitments):
         kind = table["actor_id"].map(types)
         default = kind.map({"company": "scope1+2"}).fillna("territorial")
@@ -266,28 +267,28 @@ def check_relations(case: Case) -> None:
     problems: list[Problem] = []
     actors = case.actors
     dup = actors["actor_id"].duplicated(keep="first")
-    for _, row in actors[dup].iterrows():
-        problems.append(Problem("actors.csv", int(row["_line"]), "actor_id",
-                                f"duplicate actor_id '{row['actor_id']}'"))
+    # zip over columns, not iterrows: these checks run over 100,000-row files (issue 8)
+    for actor, line in zip(actors.loc[dup, "actor_id"], actors.loc[dup, "_line"], strict=True):
+        problems.append(Problem("actors.csv", int(line), "actor_id", f"duplicate actor_id '{actor}'"))
     known = set(actors["actor_id"])
     kinds = dict(zip(actors["actor_id"], actors["actor_type"], strict=True))
     parents = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
-    for _, row in actors.iterrows():
-        parent = row["parent_id"]
+    for actor, kind, parent, line in zip(actors["actor_id"], actors["actor_type"], actors["parent_id"],
+                                         actors["_line"], strict=True):
         if not parent:
             continue
         if parent not in known:
-            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+            problems.append(Problem("actors.csv", int(line), "parent_id",
                                     f"unknown parent '{parent}' (not an actor_id in actors.csv)"))
-        elif row["actor_type"] == "company":
-            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+        elif kind == "company":
+            problems.append(Problem("actors.csv", int(line), "parent_id",
                                     "a company has no parent jurisdiction; put its locations in "
                                     "company_locations.csv"))
         elif kinds[parent] == "company":
-            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+            problems.append(Problem("actors.csv", int(line), "parent_id",
                                     f"parent '{parent}' is a company, expected a region or city"))
-        elif parent == row["actor_id"]:
-            problems.append(Problem("actors.csv", int(row["_line"]), "parent_id",
+        elif parent == actor:
+            problems.append(Problem("actors.csv", int(line), "parent_id",
                                     "an actor cannot be its own parent"))
     lines = dict(zip(actors["actor_id"], actors["_line"], strict=True))
     for cycle in _cycles(parents):
@@ -296,16 +297,21 @@ def check_relations(case: Case) -> None:
                                 "cycle in parent_id: " + " -> ".join([*cycle, cycle[0]])))
 
     problems += _check_inventory(case, known)
-    dup = case.commitments["commitment_id"].duplicated(keep="first")
-    for _, row in case.commitments[dup].iterrows():
-        problems.append(Problem("commitments.csv", int(row["_line"]), "commitment_id",
-                                f"duplicate commitment_id '{row['commitment_id']}'"))
+    commitments = case.commitments
+    dup = commitments["commitment_id"].duplicated(keep="first")
+    for cid, line in zip(commitments.loc[dup, "commitment_id"], commitments.loc[dup, "_line"], strict=True):
+        problems.append(Problem("commitments.csv", int(line), "commitment_id", f"duplicate commitment_id '{cid}'"))
     for table, name in ((case.inventory, "inventory.csv"), (case.commitments, "commitments.csv")):
-        for _, row in table.iterrows():
+        errors: dict[str, str | None] = {}  # each distinct spelling parsed once
+        for scope in table["scope"].unique():
             try:
-                parse_scope(row["scope"])
+                parse_scope(scope)
+                errors[scope] = None
             except ScopeError as exc:
-                problems.append(Problem(name, int(row["_line"]), "scope", str(exc)))
+                errors[scope] = str(exc)
+        for scope, line in zip(table["scope"], table["_line"], strict=True):
+            if errors[scope] is not None:
+                problems.append(Problem(name, int(line), "scope", errors[scope]))
     problems += _check_locations(case.company_locations, kinds)
     problems += _check_national(case)
     problems += _check_drivers(case.drivers, known)
@@ -334,18 +340,20 @@ def _check_inventory(case: Case, known: set[str]) -> list[Problem]:
     problems = [Problem("inventory.csv", int(ln), "actor_id", f"unknown actor '{a}' (not in actors.csv)")
                 for a, ln in zip(inv["actor_id"], inv["_line"], strict=True) if a not in known][:20]
     dup = inv.duplicated(["actor_id", "year", "scope"], keep="first")
-    problems += [Problem("inventory.csv", int(r["_line"]), "year",
-                         f"duplicate row for actor '{r['actor_id']}', year {int(r['year'])}, scope {r['scope']}")
-                 for _, r in inv[dup].head(20).iterrows()]
+    first = inv[dup].head(20)
+    problems += [Problem("inventory.csv", int(line), "year",
+                         f"duplicate row for actor '{actor}', year {int(year)}, scope {scope}")
+                 for actor, year, scope, line in zip(first["actor_id"], first["year"], first["scope"],
+                                                     first["_line"], strict=True)]
     return problems
 
 
 def _check_locations(locations: pd.DataFrame, kinds: dict[str, str]) -> list[Problem]:
     problems = []
     name = "company_locations.csv"
-    for _, row in locations.iterrows():
-        line = int(row["_line"])
-        company, place = row["company_id"], row["jurisdiction_id"]
+    for company, place, line in zip(locations["company_id"], locations["jurisdiction_id"], locations["_line"],
+                                    strict=True):
+        line = int(line)
         if kinds.get(company) != "company":
             what = "unknown actor" if company not in kinds else f"a {kinds[company]}, not a company"
             problems.append(Problem(name, line, "company_id", f"'{company}' is {what}"))
@@ -353,13 +361,14 @@ def _check_locations(locations: pd.DataFrame, kinds: dict[str, str]) -> list[Pro
             what = "unknown actor" if place not in kinds else "a company, not a jurisdiction"
             problems.append(Problem(name, line, "jurisdiction_id", f"'{place}' is {what}"))
     dup = locations.duplicated(["company_id", "jurisdiction_id"], keep="first")
-    for _, row in locations[dup].iterrows():
-        problems.append(Problem(name, int(row["_line"]), "jurisdiction_id",
-                                f"duplicate location '{row['jurisdiction_id']}' for '{row['company_id']}'"))
+    for company, place, line in zip(locations.loc[dup, "company_id"], locations.loc[dup, "jurisdiction_id"],
+                                    locations.loc[dup, "_line"], strict=True):
+        problems.append(Problem(name, int(line), "jurisdiction_id", f"duplicate location '{place}' for '{company}'"))
     if len(locations):
         totals = locations.groupby("company_id")["share"].sum()
+        last_line = locations.groupby("company_id")["_line"].max()
         for company, total in totals[totals > 1 + 1e-9].items():
-            line = int(locations.loc[locations["company_id"] == company, "_line"].max())
+            line = int(last_line[company])
             problems.append(Problem(name, line, "share",
                                     f"shares of company '{company}' sum to {total:.4g}, expected at most 1"))
     return problems
@@ -399,6 +408,13 @@ def _check_national(case: Case) -> list[Problem]:
             problems.append(Problem(name, None, "year",
                                     f"no national emissions in {ndc['base_year']}, "
                                     f"the base year of NDC '{ndc['label']}'"))
+    # '% below base year' and absolute NDC levels divide by the base-year emissions
+    base_years = {meta.base_year} | {n["base_year"] for n in meta.ndc if n["type"] == "absolute"}
+    zero = national[national["year"].isin(base_years) & (national["emissions_mt"] <= 0)]
+    for line, year in zip(zero["_line"].head(20), zero["year"].head(20), strict=True):
+        problems.append(Problem(name, int(line), "emissions_mt",
+                                f"national emissions of base year {int(year)} must be above 0 "
+                                "(percentages below the base year divide by them)"))
     return problems
 
 
@@ -406,8 +422,8 @@ def _check_drivers(drivers: pd.DataFrame, known: set[str]) -> list[Problem]:
     problems = [Problem("drivers.csv", int(ln), "actor_id", f"unknown actor '{a}' (not in actors.csv)")
                 for a, ln in zip(drivers["actor_id"], drivers["_line"], strict=True) if a not in known]
     dup = drivers.duplicated(["actor_id", "driver", "year"], keep="first")
-    problems += [Problem("drivers.csv", int(r["_line"]), "year", "duplicate driver year")
-                 for _, r in drivers[dup].iterrows()]
+    problems += [Problem("drivers.csv", int(line), "year", "duplicate driver year")
+                 for line in drivers.loc[dup, "_line"]]
     return problems[:40]
 
 

@@ -20,18 +20,54 @@ import yaml
 FLOAT_FORMAT = "%.6f"
 
 
+STAGING_PREFIX = ".subnat-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale(folder: Path, prefix: str) -> None:
+    """Remove temporary files/folders `<prefix><pid>-*` left by a killed process (SIGKILL skips
+    `finally`), so a rerun leaves no half-written debris. Live writers' files are kept."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if not path.name.startswith(prefix):
+            continue
+        pid = path.name[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
 @contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
     """A temporary folder whose files replace those of `out_dir` only when the block succeeds."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".subnat-", dir=out_dir))
+    remove_stale(out_dir, STAGING_PREFIX)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         yield tmp
-        for path in sorted(tmp.rglob("*")):
-            if path.is_file():
-                target = out_dir / path.relative_to(tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
+        # provenance.yaml goes first out and last in: when it is present, every file beside it is
+        # from the same run, even if a run was killed between two renames
+        marker = out_dir / "provenance.yaml"
+        staged = sorted(p for p in tmp.rglob("*") if p.is_file())
+        if (tmp / "provenance.yaml") in staged:
+            marker.unlink(missing_ok=True)
+            staged = [p for p in staged if p != tmp / "provenance.yaml"] + [tmp / "provenance.yaml"]
+        for path in staged:
+            target = out_dir / path.relative_to(tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -39,7 +75,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
 def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     """Write one file through a temporary file in the same folder, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    remove_stale(path.parent, f".{path.name}.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", dir=path.parent)
     os.close(fd)
     try:
         writer(Path(tmp))

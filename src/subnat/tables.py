@@ -8,6 +8,7 @@ step. Problems carry file, line (header = line 1) and column.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from collections.abc import Sequence
@@ -79,6 +80,7 @@ def read_csv(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
     missing = [c.name for c in columns if c.required and c.name not in header]
     for col in missing:
         problems.append(Problem(name, 1, col, f"missing required column '{col}' (header: {', '.join(header)[:200]})"))
+    problems += _misspelt(header, columns, name)
     if problems:
         raise InputError(problems)
     body = rows[1:]
@@ -111,6 +113,22 @@ def read_csv(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _misspelt(header: list[str], columns: Sequence[Column], name: str) -> list[Problem]:
+    """Unknown columns that look like a typo of an absent declared one (e.g. `populaton`).
+
+    Extra columns are allowed and kept, but a misspelt optional column would otherwise be
+    silently ignored and its values replaced by defaults."""
+    absent = [c.name for c in columns if c.name not in header]
+    problems = []
+    for extra in header:
+        if extra in {c.name for c in columns} or not extra:
+            continue
+        close = difflib.get_close_matches(extra.lower(), absent, n=1, cutoff=0.8)
+        if close:
+            problems.append(Problem(name, 1, extra[:60], f"unknown column '{extra[:60]}': did you mean '{close[0]}'?"))
+    return problems
 
 
 def _split(text: str, name: str) -> tuple[list[list[str]], list[int]]:

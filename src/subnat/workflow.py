@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 from subnat.case import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.config import resolve
 from subnat.errors import ConsistencyError, InputError
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
 
 def resolve_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -28,6 +31,12 @@ def case_names(config: Mapping[str, Any]) -> dict[str, str]:
     names: dict[str, str] = {}
     for spec in config["cases"]:
         name = Path(spec).name
+        if not SAFE_NAME.fullmatch(name):
+            from snakemake.exceptions import WorkflowError
+
+            # results/<name>/ must stay inside results/: no '', '.', '..' or separators
+            raise WorkflowError(f"case '{spec}': result folder name '{name}' is not a plain folder name "
+                                "(letters, digits, '_', '-', '.'; not starting with '.')")
         if name in names:
             from snakemake.exceptions import WorkflowError
 
