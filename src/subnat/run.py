@@ -16,6 +16,7 @@ import numpy as np
 from subnat import metrics
 from subnat.assess import assess, scenario_names
 from subnat.case import load_case
+from subnat.config import for_case
 from subnat.config import value as cfg
 from subnat.errors import InputError, Problem
 from subnat.outputs import staging, write_csv, write_yaml
@@ -37,6 +38,7 @@ def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
         raise InputError(Problem(str(out_dir), None, None,
                                  "the output folder is the case folder; outputs would overwrite the inputs "
                                  "(choose another --out)"))
+    config = for_case(config, loaded.meta.name)
     names = scenario_names(config, scenarios)
     n_draws = int(draws if draws is not None else cfg(config, "sampling.draws"))
     seed = int(seed if seed is not None else config["sampling"]["random_seed"])
