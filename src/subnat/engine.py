@@ -195,56 +195,72 @@ def run(paths: Pathways, structure: Structure, national_index: np.ndarray, draws
 
 
 class _Sorted:
-    """Pathway arrays in engine order, with the few groups that need the costly terms picked out:
-    unscaled levels (PB), peaking caps (V), and several targets over time (delivered fraction
-    varying with the governing target)."""
+    """Pathway arrays in engine order, prepared so a chunk needs few passes over its arrays.
+
+    For most groups the potential impact scales with the data-error factor, so their delivered
+    rate (delivered / reference) is `f x R1[m]` with R1 = kw max(0, U) / (w X) computed once. The
+    few groups with unscaled levels (PB) or peaking caps (V) are computed in full, as a subset."""
 
     def __init__(self, paths: Pathways, order: np.ndarray):
-        self.X, self.U = paths.X[order], paths.U[order]
+        X, U = paths.X[order], paths.U[order]
         self.kw, self.weight, self.gov = paths.kw[order], paths.weight[order], paths.gov[order]
-        self.pb_rows = np.flatnonzero((paths.PB[order] != 0).any(axis=(1, 2))) if paths.PB is not None else []
-        self.PB = paths.PB[order][self.pb_rows] if len(self.pb_rows) else None
-        self.v_rows = np.flatnonzero(np.isfinite(paths.V[order]).any(axis=(1, 2))) if paths.V is not None else []
-        self.V = paths.V[order][self.v_rows] if len(self.v_rows) else None
+        self.wX = X * self.weight[:, None, None]
+        P1 = np.maximum(U, 0.0) * self.kw[:, :, None]
+        self.P1 = P1
+        self.R1 = np.divide(P1, self.wX, out=np.zeros_like(P1), where=self.wX > 0)
+        pb_rows = np.flatnonzero((paths.PB[order] != 0).any(axis=(1, 2))) if paths.PB is not None else []
+        v_rows = np.flatnonzero(np.isfinite(paths.V[order]).any(axis=(1, 2))) if paths.V is not None else []
+        self.special = np.union1d(pb_rows, v_rows).astype(np.int64)
+        sp_ = self.special
+        self.U_s = U[sp_]
+        self.PB_s = paths.PB[order][sp_] if paths.PB is not None and len(pb_rows) else None
+        self.V_s = paths.V[order][sp_] if paths.V is not None and len(v_rows) else None
         self.multi = np.flatnonzero((self.gov != self.gov[:, :1]).any(axis=1))
         self.single_gov = self.gov[:, 0]
-        self.safe_division = bool((self.X > 0).all() and (self.weight > 0).all())
+        self.safe_division = bool((X > 0).all() and (self.weight > 0).all())
 
 
 def _chunk(paths: _Sorted, st: Structure, draws: Draws, cps: np.ndarray, s0: int, s1: int,
            report: np.ndarray) -> dict[str, np.ndarray]:
     m = draws.members[s0:s1]
     factor = draws.factor(s0, s1)[st.order][:, None, :] if draws.factor is not None else None
-    reference = np.take(paths.X, m, axis=2)
-    gap = np.take(paths.U, m, axis=2)
+    reference = np.take(paths.wX, m, axis=2)
     if factor is not None:
-        reference *= factor * paths.weight[:, None, None]
-        gap *= factor
+        reference *= factor
+    f = draws.fraction(s0, s1) if callable(draws.fraction) else None
+    rate = np.take(paths.R1, m, axis=2)  # delivered per unit of reference, before the special groups
+    if f is None:
+        rate *= float(draws.fraction)
     else:
-        reference *= paths.weight[:, None, None]
-    if paths.PB is not None:
-        gap[paths.pb_rows] -= np.take(paths.PB, m, axis=2)
-    if paths.V is not None:
-        rows = paths.v_rows
-        peak = np.take(paths.V, m, axis=2)
-        if factor is not None:
-            peak *= factor[rows]
-        gap[rows] = np.maximum(gap[rows], peak)
-        del peak
-    np.maximum(gap, 0.0, out=gap)
-    potential = gap
-    potential *= paths.kw[:, :, None]
-    if callable(draws.fraction):
-        f = draws.fraction(s0, s1)
-        delivered = potential * f[paths.single_gov][:, None, :]
+        rate *= f[paths.single_gov][:, None, :]
         if len(paths.multi):  # groups whose governing target changes over the years
-            delivered[paths.multi] = potential[paths.multi] * f[paths.gov[paths.multi]]
-    else:
-        delivered = potential * float(draws.fraction)
-    out = _overlaps(st, reference, delivered, cps, report, paths.safe_division)
+            rate[paths.multi] = np.take(paths.R1[paths.multi], m, axis=2) * f[paths.gov[paths.multi]]
+    sp_ = paths.special
+    potential_s = None
+    if len(sp_):
+        gap = np.take(paths.U_s, m, axis=2)
+        fs = factor[sp_] if factor is not None else 1.0
+        gap *= fs
+        if paths.PB_s is not None:
+            gap -= np.take(paths.PB_s, m, axis=2)
+        if paths.V_s is not None:
+            np.maximum(gap, np.take(paths.V_s, m, axis=2) * fs, out=gap)
+        np.maximum(gap, 0.0, out=gap)
+        potential_s = gap * paths.kw[sp_][:, :, None]
+        share = float(draws.fraction) if f is None else f[paths.gov[sp_]]
+        ref_s = reference[sp_]
+        rate[sp_] = np.divide(potential_s * share, ref_s, out=np.zeros_like(ref_s), where=ref_s > 0)
+    delivered = rate * reference
+    out = _overlaps(st, reference, delivered, cps, report, paths.safe_division,
+                    rate if st.one_group_per_unit else None)
     if len(report):
+        potential = np.take(paths.P1[:, report], m, axis=2)
+        if factor is not None:
+            potential *= factor
+        if potential_s is not None:
+            potential[sp_] = potential_s[:, report]
         out["group_reference"] = reference[:, report]
-        out["group_potential"] = potential[:, report]
+        out["group_potential"] = potential
         out["group_delivered"] = delivered[:, report]
     return out
 
@@ -258,15 +274,20 @@ def _to_units(st: Structure, values: np.ndarray) -> np.ndarray:
 
 
 def _overlaps(st: Structure, reference: np.ndarray, delivered: np.ndarray, cps: np.ndarray,
-              report: np.ndarray, safe_division: bool = False) -> dict[str, np.ndarray]:
+              report: np.ndarray, safe_division: bool = False, rate: np.ndarray | None = None
+              ) -> dict[str, np.ndarray]:
     """Gross, net and overlap removed by type for one chunk of draws (method §7); with the net
     impact per group at the report positions (`group_net`)."""
     _, n_years, n_draws = reference.shape
     nj = st.n_jur
     e_u = _to_units(st, reference)
     d_u = _to_units(st, delivered)
-    # every reference positive (the usual case): no masking needed
-    rho = d_u / e_u if safe_division else np.divide(d_u, e_u, out=np.zeros(d_u.shape), where=e_u > 0)
+    if rate is not None:  # one group per actor: the delivered rate is already known (and reused in place)
+        rho = rate
+    elif safe_division:  # every reference positive (the usual case): no masking needed
+        rho = d_u / e_u
+    else:
+        rho = np.divide(d_u, e_u, out=np.zeros(d_u.shape), where=e_u > 0)
     top = st.level_bounds[0][1] if st.level_bounds else 0
     net_u = np.empty_like(d_u)  # top-level jurisdictions keep their delivered impact (nothing above them)
     net_u[:top] = d_u[:top]
