@@ -94,8 +94,11 @@ class Result:
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
                     locations: pd.DataFrame, gov: np.ndarray, nested: bool = True, companies: bool = True,
-                    subtract_flagged: bool = False) -> Structure:
-    """Index the tree of jurisdictions with targets and the company locations, once per run."""
+                    subtract_flagged: bool = False, special: np.ndarray | None = None) -> Structure:
+    """Index the tree of jurisdictions with targets and the company locations, once per run.
+
+    `special` (per group) marks groups the engine computes in full; they are placed together
+    within each tree level so the engine works on slices of them, not copies."""
     kinds = dict(zip(actors["actor_id"], actors["actor_type"], strict=True))
     parent = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
     with_targets = set(groups["actor_id"])
@@ -114,8 +117,9 @@ def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.
             d, p = d + 1, unit_parent(p)
         return d
 
-    jur_units = sorted({a for a in with_targets if kinds[a] != "company"}, key=lambda a: (depth(a), a))
-    company_units = sorted({a for a in with_targets if kinds[a] == "company"})
+    marked = set(groups["actor_id"][special]) if special is not None and len(groups) else set()
+    jur_units = sorted({a for a in with_targets if kinds[a] != "company"}, key=lambda a: (depth(a), a in marked, a))
+    company_units = sorted({a for a in with_targets if kinds[a] == "company"}, key=lambda a: (a in marked, a))
     unit_actor = jur_units + company_units
     unit_pos = {a: i for i, a in enumerate(unit_actor)}
     group_unit = groups["actor_id"].map(unit_pos).to_numpy(np.int64)
@@ -212,12 +216,22 @@ class _Sorted:
         v_rows = np.flatnonzero(np.isfinite(paths.V[order]).any(axis=(1, 2))) if paths.V is not None else []
         self.special = np.union1d(pb_rows, v_rows).astype(np.int64)
         sp_ = self.special
+        self.runs = _runs(sp_)  # (start, stop) in engine order and in the special subset
         self.U_s = U[sp_]
         self.PB_s = paths.PB[order][sp_] if paths.PB is not None and len(pb_rows) else None
         self.V_s = paths.V[order][sp_] if paths.V is not None and len(v_rows) else None
         self.multi = np.flatnonzero((self.gov != self.gov[:, :1]).any(axis=1))
         self.single_gov = self.gov[:, 0]
         self.safe_division = bool((X > 0).all() and (self.weight > 0).all())
+
+
+def _runs(rows: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Split sorted row indices into contiguous runs: ((start, stop) in all rows, (start, stop) in `rows`)."""
+    if not len(rows):
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts, stops = np.r_[0, breaks], np.r_[breaks, len(rows)]
+    return [((int(rows[a]), int(rows[b - 1]) + 1), (int(a), int(b))) for a, b in zip(starts, stops, strict=True)]
 
 
 def _chunk(paths: _Sorted, st: Structure, draws: Draws, cps: np.ndarray, s0: int, s1: int,
@@ -247,9 +261,10 @@ def _chunk(paths: _Sorted, st: Structure, draws: Draws, cps: np.ndarray, s0: int
             np.maximum(gap, np.take(paths.V_s, m, axis=2) * fs, out=gap)
         np.maximum(gap, 0.0, out=gap)
         potential_s = gap * paths.kw[sp_][:, :, None]
-        share = float(draws.fraction) if f is None else f[paths.gov[sp_]]
-        ref_s = reference[sp_]
-        rate[sp_] = np.divide(potential_s * share, ref_s, out=np.zeros_like(ref_s), where=ref_s > 0)
+        delivered_s = potential_s * (float(draws.fraction) if f is None else f[paths.gov[sp_]])
+        for (lo, hi), (a, b) in paths.runs:  # contiguous runs: slices, not copies
+            ref = reference[lo:hi]
+            np.divide(delivered_s[a:b], ref, out=rate[lo:hi], where=ref > 0)  # elsewhere R1 = 0 already
     delivered = rate * reference
     out = _overlaps(st, reference, delivered, cps, report, paths.safe_division,
                     rate if st.one_group_per_unit else None)

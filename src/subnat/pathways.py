@@ -39,6 +39,15 @@ class Pathways:
     weight: np.ndarray  # (G,)
     gov: np.ndarray  # (G, T): row in the commitments table that governs year t
 
+    def special_groups(self) -> np.ndarray:
+        """(G,) bool: groups with unscaled levels or peaking caps (computed in full by the engine)."""
+        special = np.zeros(len(self.X), dtype=bool)
+        if self.PB is not None:
+            special |= (self.PB != 0).any(axis=(1, 2))
+        if self.V is not None:
+            special |= np.isfinite(self.V).any(axis=(1, 2))
+        return special
+
 
 def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: NationalSeries,
                    years: np.ndarray, config: Mapping[str, Any],
