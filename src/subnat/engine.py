@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 
+import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -225,6 +226,25 @@ class _Sorted:
         self.safe_division = bool((X > 0).all() and (self.weight > 0).all())
 
 
+@numba.njit(cache=True, nogil=True)
+def _gather_scale(w_x: np.ndarray, r1: np.ndarray, members: np.ndarray, factor: np.ndarray, fraction: np.ndarray,
+                  reference: np.ndarray, rate: np.ndarray, delivered: np.ndarray) -> None:  # pragma: no cover
+    """reference = wX[g, t, m(s)] * factor[g, s], rate = R1[g, t, m(s)] * fraction[g, s] and
+    delivered = rate * reference in one pass (numpy needs a gather and a multiply per array).
+    Compiled without the GIL, so chunks run on two threads."""
+    n_groups, n_years, _ = w_x.shape
+    n_draws = members.shape[0]
+    for g in range(n_groups):
+        for t in range(n_years):
+            for s in range(n_draws):
+                m = members[s]
+                ref = w_x[g, t, m] * factor[g, s]
+                rho = r1[g, t, m] * fraction[g, s]
+                reference[g, t, s] = ref
+                rate[g, t, s] = rho
+                delivered[g, t, s] = rho * ref
+
+
 def _runs(rows: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Split sorted row indices into contiguous runs: ((start, stop) in all rows, (start, stop) in `rows`)."""
     if not len(rows):
@@ -237,18 +257,20 @@ def _runs(rows: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 def _chunk(paths: _Sorted, st: Structure, draws: Draws, cps: np.ndarray, s0: int, s1: int,
            report: np.ndarray) -> dict[str, np.ndarray]:
     m = draws.members[s0:s1]
-    factor = draws.factor(s0, s1)[st.order][:, None, :] if draws.factor is not None else None
-    reference = np.take(paths.wX, m, axis=2)
-    if factor is not None:
-        reference *= factor
+    n_groups, n_years = paths.kw.shape
+    factor2d = draws.factor(s0, s1)[st.order] if draws.factor is not None else np.ones((n_groups, len(m)))
+    factor = factor2d[:, None, :] if draws.factor is not None else None
     f = draws.fraction(s0, s1) if callable(draws.fraction) else None
-    rate = np.take(paths.R1, m, axis=2)  # delivered per unit of reference, before the special groups
-    if f is None:
-        rate *= float(draws.fraction)
-    else:
-        rate *= f[paths.single_gov][:, None, :]
-        if len(paths.multi):  # groups whose governing target changes over the years
-            rate[paths.multi] = np.take(paths.R1[paths.multi], m, axis=2) * f[paths.gov[paths.multi]]
+    f_single = f[paths.single_gov] if f is not None else np.full((n_groups, len(m)), float(draws.fraction))
+    reference = np.empty((n_groups, n_years, len(m)))
+    rate = np.empty_like(reference)  # delivered per unit of reference (delivered rate)
+    delivered = np.empty_like(reference)
+    _gather_scale(paths.wX, paths.R1, m, np.ascontiguousarray(factor2d), np.ascontiguousarray(f_single),
+                  reference, rate, delivered)
+    if f is not None and len(paths.multi):  # groups whose governing target changes over the years
+        multi = paths.multi
+        rate[multi] = np.take(paths.R1[multi], m, axis=2) * f[paths.gov[multi]]
+        delivered[multi] = rate[multi] * reference[multi]
     sp_ = paths.special
     potential_s = None
     if len(sp_):
@@ -264,8 +286,8 @@ def _chunk(paths: _Sorted, st: Structure, draws: Draws, cps: np.ndarray, s0: int
         delivered_s = potential_s * (float(draws.fraction) if f is None else f[paths.gov[sp_]])
         for (lo, hi), (a, b) in paths.runs:  # contiguous runs: slices, not copies
             ref = reference[lo:hi]
+            delivered[lo:hi] = delivered_s[a:b]
             np.divide(delivered_s[a:b], ref, out=rate[lo:hi], where=ref > 0)  # elsewhere R1 = 0 already
-    delivered = rate * reference
     out = _overlaps(st, reference, delivered, cps, report, paths.safe_division,
                     rate if st.one_group_per_unit else None)
     if len(report):
