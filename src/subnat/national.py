@@ -27,10 +27,6 @@ class NationalSeries:
     index: np.ndarray  # (M, Y) float
     history: pd.Series  # year -> Mt
 
-    def at(self, year: int) -> np.ndarray:
-        """Emissions of every member in one year, shape (M,)."""
-        return self.index[:, self.position(year)]
-
     def position(self, year: int | np.ndarray) -> np.ndarray | int:
         return np.asarray(year) - self.years[0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +61,16 @@ def slug(text: str) -> str:
 def exclusion_frame(rows: list[dict]) -> pd.DataFrame:
     """An exclusion log with the standard columns (empty when ``rows`` is empty)."""
     return pd.DataFrame(rows, columns=EXCLUSION_COLUMNS)
+
+
+def excluder(rows: list[dict], source: str, record: str, actor_id: object) -> Callable[[str, str], None]:
+    """A function `ex(code, detail)` that logs one exclusion of `record` into `rows`."""
+
+    def ex(code: str, detail: str) -> None:
+        rows.append({"source": source, "record": record, "actor_id": actor_id, "reason_code": code,
+                     "detail": detail})
+
+    return ex
 
 
 def source_label(path: str | Path) -> str:

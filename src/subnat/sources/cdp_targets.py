@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, exclusion_frame, source_label
+from subnat.sources._common import T_PER_MT, excluder, exclusion_frame, source_label
 
 _COLS = {
     "year reported to cdp": "reporting_year",
@@ -143,9 +143,7 @@ def to_commitments(
         aid = actor_ids.loc[i]
         rec = f"account {r.get('account')} row {i + 2}"
 
-        def ex(code: str, detail: str, _aid=aid, _rec=rec) -> None:
-            excl.append({"source": "cdp_targets", "record": _rec, "actor_id": _aid,
-                         "reason_code": code, "detail": detail})
+        ex = excluder(excl, "cdp_targets", rec, aid)
 
         if aid is None or pd.isna(aid):
             ex("unresolved_actor", f"{r.get('organization')!r}")

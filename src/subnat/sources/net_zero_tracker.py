@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, exclusion_frame, source_label
+from subnat.sources._common import T_PER_MT, excluder, exclusion_frame, source_label
 
 #: Above this level (tCO2e/yr, about the world's annual total) a figure is a unit error.
 MAX_PLAUSIBLE_T = 6e10
@@ -165,9 +165,7 @@ def to_commitments(
         aid = actor_ids.loc[i]
         rec = f"{r['nzt_id']} {r['slot']}"
 
-        def ex(code: str, detail: str, _aid=aid, _rec=rec) -> None:
-            excl.append({"source": "net_zero_tracker", "record": _rec, "actor_id": _aid,
-                         "reason_code": code, "detail": detail})
+        ex = excluder(excl, "net_zero_tracker", rec, aid)
 
         if aid is None or pd.isna(aid):
             ex("unresolved_actor", str(r["name"]))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import exclusion_frame, source_label
+from subnat.sources._common import excluder, exclusion_frame, source_label
 
 _SCOPE = re.compile(
     r"scopes?\s*(1|2|3)((?:(?:\s*(?:,|and|\+|&|/))+\s*(?:scope\s*)?(?:1|2|3)\b)*)", re.I
@@ -172,9 +172,7 @@ def to_commitments(
         aid = actor_ids.loc[i]
         rec = f"{r['company']}"
 
-        def ex(code: str, detail: str, _aid=aid, _rec=rec) -> None:
-            excl.append({"source": "sbti_targets", "record": _rec, "actor_id": _aid,
-                         "reason_code": code, "detail": detail})
+        ex = excluder(excl, "sbti_targets", rec, aid)
 
         if r["near_term_status"] != "Targets Set":
             continue  # "Committed": no target yet, so not a commitment to log
