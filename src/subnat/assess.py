@@ -78,7 +78,6 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
         nested=cfg(config, "overlap.nested") == "max_ambition",
         companies=cfg(config, "overlap.companies") == "max_ambition",
         subtract_flagged=cfg(config, "overlap.subtract_in_national_projection"),
-        special=paths.special_groups(),
     )
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
     national_index = national.index[:, years - national.years[0]]

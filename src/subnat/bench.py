@@ -106,7 +106,7 @@ def prepare(case: Case, config: dict[str, Any]):
     years = np.arange(case.meta.first_year, case.meta.last_year + 1)
     paths = build_pathways(screened.groups, screened.commitments, national, years, config)
     structure = build_structure(case.actors, screened.groups, screened.commitments, case.company_locations,
-                                paths.gov, special=paths.special_groups())
+                                paths.gov)
     return national, screened, years, paths, structure
 
 

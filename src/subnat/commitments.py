@@ -140,22 +140,25 @@ def _year(value: float) -> str:
     return str(int(value)) if np.isfinite(value) else "(no base year)"
 
 
-def _inventory_by_actor(inventory: pd.DataFrame) -> dict[str, dict[str, pd.Series]]:
-    """actor -> scope key -> emissions by year (single scopes summed into combinations later)."""
-    out: dict[str, dict[str, pd.Series]] = {}
+Inventory = dict[str, dict[str, dict[int, float]]]  # actor -> scope key -> {year: emissions}, years ascending
+
+
+def _inventory_by_actor(inventory: pd.DataFrame) -> Inventory:
+    """actor -> scope key -> emissions by year (single scopes summed into combinations later).
+
+    Plain dicts, not a pandas Series per actor: building 100,000 small Series costs seconds."""
     keys = {s: scope_key(parse_scope(s)) for s in inventory["scope"].unique()}  # parse each spelling once
-    frame = inventory.assign(scope=inventory["scope"].map(keys))
-    # one groupby over row positions, then cheap numpy slices (a per-group set_index is slow at 100k rows)
-    years = frame["year"].to_numpy().astype(int)
-    emissions = frame["emissions_mt"].to_numpy()
-    for (actor, scope), positions in frame.groupby(["actor_id", "scope"], sort=False).indices.items():
-        index = pd.Index(years[positions], name="year")
-        series = pd.Series(emissions[positions], index=index, name="emissions_mt").sort_index()
-        out.setdefault(actor, {})[scope] = series
+    order = np.argsort(inventory["year"].to_numpy(float), kind="stable")
+    out: Inventory = {}
+    for actor, scope, year, emissions in zip(inventory["actor_id"].to_numpy()[order],
+                                             inventory["scope"].map(keys).to_numpy()[order],
+                                             inventory["year"].to_numpy(float)[order].astype(int).tolist(),
+                                             inventory["emissions_mt"].to_numpy(float)[order].tolist(), strict=True):
+        out.setdefault(actor, {}).setdefault(scope, {})[year] = emissions
     return out
 
 
-def emissions_series(inventory: dict[str, dict[str, pd.Series]], actor: str, scope: str) -> pd.Series:
+def emissions_by_year(inventory: Inventory, actor: str, scope: str) -> dict[int, float]:
     """An actor's emissions of a scope set by year: the exact rows, else the sum of its single
     scopes in the years where all of them are reported."""
     rows = inventory.get(actor, {})
@@ -164,30 +167,34 @@ def emissions_series(inventory: dict[str, dict[str, pd.Series]], actor: str, sco
     scopes = parse_scope(scope)
     parts = [rows.get(scope_key(frozenset({s}))) for s in sorted(scopes)]
     if len(scopes) > 1 and all(p is not None for p in parts):
-        return pd.concat(parts, axis=1, join="inner").sum(axis=1)
-    return pd.Series(dtype=float)
+        return {y: sum(p[y] for p in parts) for y in parts[0] if all(y in p for p in parts)}  # type: ignore[union-attr]
+    return {}
 
 
-def _scope_split(inventory: dict[str, dict[str, pd.Series]], actor: str, scope: str, year: int
-                 ) -> dict[str, float] | None:
+def emissions_series(inventory: Inventory, actor: str, scope: str) -> pd.Series:
+    """`emissions_by_year` as a Series indexed by year."""
+    by_year = emissions_by_year(inventory, actor, scope)
+    return pd.Series(list(by_year.values()), index=pd.Index(list(by_year), name="year"), name="emissions_mt",
+                     dtype=float)
+
+
+def _scope_split(inventory: Inventory, actor: str, scope: str, year: int) -> dict[str, float] | None:
     rows = inventory.get(actor, {})
     split = {}
     for s in parse_scope(scope):
-        series = rows.get(s)
-        if series is None or year not in series.index:
+        by_year = rows.get(s)
+        if by_year is None or year not in by_year:
             return None
-        split[s] = float(series[year])
+        split[s] = by_year[year]
     return split
 
 
-def _base_year_emissions(row: dict, inventory: dict[str, dict[str, pd.Series]]) -> float:
+def _base_year_emissions(row: dict, inventory: Inventory) -> float:
     if np.isfinite(row["base_year_emissions_mt"]):
         return float(row["base_year_emissions_mt"])
     if not np.isfinite(row["base_year"]):
         return np.nan
-    series = emissions_series(inventory, row["actor_id"], row["scope"])
-    year = int(row["base_year"])
-    return float(series[year]) if year in series.index else np.nan
+    return float(emissions_by_year(inventory, row["actor_id"], row["scope"]).get(int(row["base_year"]), np.nan))
 
 
 def _driver_index(drivers: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -268,7 +275,7 @@ def _drop_scope_overlaps(rows: list[dict], excl: _Log) -> list[dict]:
     return kept
 
 
-def _build_groups(rows: list[dict], inventory: dict, national: NationalSeries, config: Mapping[str, Any],
+def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeries, config: Mapping[str, Any],
                   weights: dict[str, float], excl: _Log, notes: list[str]) -> tuple[pd.DataFrame, list[dict]]:
     """One group per actor and scope: reference anchor (MRY or base year), scope weight, path anchor."""
     fallback = cfg(config, "reference.base_year_fallback")
@@ -279,10 +286,11 @@ def _build_groups(rows: list[dict], inventory: dict, national: NationalSeries, c
     groups, kept = [], []
     for (actor, scope), members in by_group.items():
         members.sort(key=lambda r: int(r["target_year"]))
-        series = emissions_series(inventory, actor, scope)
+        by_year = emissions_by_year(inventory, actor, scope)
         with_by = [r for r in members if np.isfinite(r["e_by"]) and np.isfinite(r["base_year"])]
-        if len(series):
-            ref_year, ref_level, how = int(series.index.max()), float(series.iloc[-1]), "mry"
+        if by_year:
+            ref_year = max(by_year)
+            ref_level, how = float(by_year[ref_year]), "mry"
         elif fallback and with_by:
             ref_year, ref_level, how = int(with_by[0]["base_year"]), float(with_by[0]["e_by"]), "base_year"
             notes.append(f"{actor} ({scope}): no inventory, reference anchored on base year {ref_year}")

@@ -100,9 +100,10 @@ def governing(target_years: Sequence[float], peaking: Sequence[bool], central_le
     """Per year, the position of the governing target (method §5): the nearest target year at or
     after the year, else the last. Several targets in one year: the one whose level wins (lowest at
     central data and the first CPS member; level targets before peaking ones; then commitment_id),
-    so file order never matters."""
+    so file order never matters. Levels equal to 12 significant digits tie (the same level computed
+    in two orders may differ in the last bit) and go to the tie-breakers."""
     keys = sorted(range(len(target_years)), key=lambda i: (int(target_years[i]), bool(peaking[i]),
-                                                           float(central_level[i]), str(ids[i])))
+                                                           float(f"{central_level[i]:.12g}"), str(ids[i])))
     winners: dict[int, int] = {}
     for i in keys:
         winners.setdefault(int(target_years[i]), i)
