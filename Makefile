@@ -7,7 +7,7 @@ CORES ?= all
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast lint docs bench clean help
+.PHONY: run test test-fast lint docs bench bench-scaling clean help
 
 help:
 	@echo "make run        run the default workflow (both US cases) offline"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint       ruff + snakemake --lint"
 	@echo "make docs       regenerate config/README.md from the schema"
 	@echo "make bench      aggregation benchmark (20,000 actors x 4,000 draws)"
+	@echo "make bench-scaling  time and peak memory over actors x draws (several minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,9 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
+
+bench-scaling: $(STAMP)
+	$(BIN)/python -m subnat.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000 --repeats 3
 
 clean:
 	rm -rf results/*/ .snakemake logs benchmarks

@@ -1,6 +1,7 @@
 """Benchmark of the per-draw aggregation on a synthetic nested case (not a test: run by hand).
 
     python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
+    python -m subnat.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000
 
 Builds regions, cities inside them (some two levels deep) and companies with locations, runs the
 full per-draw aggregation (CPS ensemble, data error, achievement draws, every overlap rule) and
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -129,7 +131,20 @@ def member_draws_for(n_members: int, n_draws: int, seed: int) -> np.ndarray:
 
 def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed: int = 1,
               naive_actors: int = 40, naive_draws: int = 3) -> dict[str, Any]:
+    """Time preparation and aggregation of the synthetic case; compare with the loop reference on a subsample.
+
+    The subsample runs first: it compiles the kernel (cached on disk afterwards), so `seconds` is
+    the steady state and `warmup_seconds` shows what a first run on a new machine adds."""
     config = load([])
+    warm = time.perf_counter()
+    small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
+    s_national, s_screened, s_years, s_paths, s_structure = prepare(small, config)
+    m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
+                                           len(s_national.names), naive_draws, seed)
+    s_index = s_national.index[:, s_years - s_national.years[0]]
+    fast_small = run(s_paths, s_structure, s_index, Draws(m, f_factor, f_fraction))
+    warmup = time.perf_counter() - warm
+
     case = synthetic_case(n_actors, first_year, last_year, seed)
     started = time.perf_counter()
     national, screened, years, paths, structure = prepare(case, config)
@@ -141,24 +156,40 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     finished = time.perf_counter()
     fast_unit = (finished - prepared) / (n_actors * n_draws * len(years))
 
-    small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
-    s_national, s_screened, s_years, s_paths, s_structure = prepare(small, config)
-    m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
-                                           len(s_national.names), naive_draws, seed)
-    s_index = s_national.index[:, s_years - s_national.years[0]]
-    fast = run(s_paths, s_structure, s_index, Draws(m, f_factor, f_fraction))
     t0 = time.perf_counter()
     slow = naive.aggregate(small.actors, small.company_locations, s_screened.commitments, s_screened.groups,
                            s_national, s_years, config, m, f_factor(0, naive_draws), f_fraction(0, naive_draws))
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
-    equal = all(np.allclose(getattr(fast, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
+    equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
     return {
         "seconds": round(finished - started, 3), "prepare_seconds": round(prepared - started, 3),
-        "aggregate_seconds": round(finished - prepared, 3), "actors": n_actors, "draws": n_draws,
-        "years": len(years), "groups": len(screened.groups),
+        "aggregate_seconds": round(finished - prepared, 3), "warmup_seconds": round(warmup, 3),
+        "actors": n_actors, "draws": n_draws, "years": len(years), "groups": len(screened.groups),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "naive_ratio": round(naive_unit / fast_unit, 1), "naive_equal": bool(equal),
     }
+
+
+def scaling(actors: Sequence[int], draws: Sequence[int], first_year: int, last_year: int, repeats: int
+            ) -> list[dict[str, Any]]:
+    """`aggregate` over a grid of sizes, each in a fresh process (so peak memory is per size); medians of `repeats`."""
+    rows = []
+    for n_actors in actors:
+        for n_draws in draws:
+            runs = []
+            for _ in range(repeats):
+                out = subprocess.run([sys.executable, "-m", "subnat.bench", "aggregate", "--actors", str(n_actors),
+                                      "--draws", str(n_draws), "--first-year", str(first_year),
+                                      "--last-year", str(last_year), "--json"],
+                                     check=True, capture_output=True, text=True)
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            row = {k: runs[0][k] for k in ("actors", "draws", "years", "naive_equal")}
+            for key in ("seconds", "prepare_seconds", "aggregate_seconds", "peak_rss_mb"):
+                row[key] = float(np.median([r[key] for r in runs]))
+            row["seconds_range"] = [min(r["seconds"] for r in runs), max(r["seconds"] for r in runs)]
+            print(json.dumps(row, sort_keys=True), flush=True)
+            rows.append(row)
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,7 +202,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--last-year", type=int, default=2050)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="print one JSON line")
+    q = sub.add_parser("scaling", help="time and peak memory over a grid of actors and draws (JSON lines)")
+    q.add_argument("--actors", type=int, nargs="+", default=[5000, 10000, 20000, 40000])
+    q.add_argument("--draws", type=int, nargs="+", default=[1000, 4000])
+    q.add_argument("--first-year", type=int, default=2015)
+    q.add_argument("--last-year", type=int, default=2050)
+    q.add_argument("--repeats", type=int, default=3, help="runs per size (the median is reported)")
     args = parser.parse_args(argv)
+    if args.command == "scaling":
+        scaling(args.actors, args.draws, args.first_year, args.last_year, args.repeats)
+        return 0
     result = aggregate(args.actors, args.draws, args.first_year, args.last_year, args.seed)
     if args.json:
         print(json.dumps(result, sort_keys=True))

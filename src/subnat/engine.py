@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from subnat import draws as rnd
 from subnat.pathways import Pathways
 
 CHUNK_BYTES = 64 * 2**20
@@ -133,10 +134,12 @@ def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.
 
 
 def chunk_size(n_groups: int, n_draws: int) -> int:
-    """Draws per chunk: one (chunk, G) float64 array near CHUNK_BYTES, and work for every thread."""
+    """Draws per chunk: one (chunk, G) float64 array near CHUNK_BYTES, and work for every thread;
+    a multiple of the random-number block when larger, so no block is generated twice."""
     by_memory = CHUNK_BYTES // max(1, n_groups * 8)
     balanced = -(-n_draws // (2 * THREADS))
-    return int(max(1, min(by_memory, balanced)))
+    size = int(max(1, min(by_memory, balanced)))
+    return size - size % rnd.BLOCK if size > rnd.BLOCK else size
 
 
 def run(paths: Pathways, structure: Structure, national_index: np.ndarray, draws: Draws,
@@ -180,46 +183,53 @@ class _Prepared:
         order = st.order
         kw = paths.kw[order][:, :, None]
         weight = paths.weight[order][:, None, None]
-        self.st = st
-        self.xw = _member_major(paths.X[order] * weight)
-        self.ku = _member_major(paths.U[order] * kw)
         special = paths.special_groups()[order]
-        self.special_of = np.full(len(order), -1, dtype=np.int64)
-        self.special_of[special] = np.arange(special.sum())
         rows = order[special]
         pb = paths.PB[rows] if paths.PB is not None else np.zeros((len(rows), *paths.X.shape[1:]))
         v = paths.V[rows] if paths.V is not None else np.full((len(rows), *paths.X.shape[1:]), -np.inf)
-        self.kpb = _member_major(pb * kw[special])
-        self.kv = _member_major(np.where(np.isfinite(v), v * kw[special], -np.inf))
-        self.gov_t = np.ascontiguousarray(paths.gov[order].T)  # (T, G) commitment row governing each year
-        self.flag_t = np.ascontiguousarray(st.flag.T)
-        self.phi = np.asarray(st.locations.sum(axis=1), dtype=float).reshape(-1)
+        parent = st.parent_unit
         self.order = order
+        self.n_groups, self.n_years = len(order), paths.X.shape[1]
+        self.st = st
+        self.groups = (
+            _member_major(paths.X[order] * weight),  # weighted reference
+            _member_major(paths.U[order] * kw),
+            np.flatnonzero(special),  # groups with unscaled levels or peaking caps...
+            _member_major(pb * kw[special]),  # ... and their kPB, kV
+            _member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
+            np.ascontiguousarray(paths.gov[order].T),  # (T, G) commitment row governing each year
+        )
+        self.units = (
+            st.unit_of_group, len(st.unit_actor),
+            int(np.argmax(parent >= 0)) if (parent >= 0).any() else len(parent),  # top-level jurisdictions
+            st.n_jur, parent, st.nested,
+        )
+        self.companies = (
+            st.locations.indptr.astype(np.int64), st.locations.indices.astype(np.int64),
+            st.locations.data.astype(float), np.asarray(st.locations.sum(axis=1), dtype=float).reshape(-1),
+            st.company_located, st.companies,
+        )
+        self.flags = (np.ascontiguousarray(st.flag.T), np.flatnonzero(st.flag.any(axis=1)), st.subtract_flagged)
 
     def chunk(self, draws: Draws, cps: np.ndarray, s0: int, s1: int, report: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
         """(6, T, S) totals and (4, R, S, G) per-group values of draws [s0, s1)."""
-        st = self.st
-        n_draws, n_groups, n_years = s1 - s0, len(self.order), self.gov_t.shape[0]
+        n_draws = s1 - s0
         members = np.asarray(draws.members[s0:s1], dtype=np.int64)
         if draws.factor is not None:
-            factor = np.ascontiguousarray(np.asarray(draws.factor(s0, s1), float)[self.order].T)
+            factor = np.ascontiguousarray(np.asarray(draws.factor(s0, s1), float).T[:, self.order])
         else:
-            factor = np.ones((0, 0))
+            factor = np.ones((n_draws, self.n_groups))
         if callable(draws.fraction):
             fraction, constant = np.ascontiguousarray(np.asarray(draws.fraction(s0, s1), float).T), 0.0
         else:
-            fraction, constant = np.zeros((0, 0)), float(draws.fraction)
-        slot = np.full(n_years, -1, dtype=np.int64)
+            fraction, constant = np.zeros((n_draws, 0)), float(draws.fraction)
+        slot = np.full(self.n_years, -1, dtype=np.int64)
         slot[report] = np.arange(len(report))
-        totals = np.zeros((len(TOTALS), n_years, n_draws))
-        groups = np.zeros((len(GROUP_VALUES), len(report), n_draws, n_groups))
-        _aggregate(self.xw, self.ku, self.special_of, self.kpb, self.kv, self.gov_t, self.flag_t,
-                   members, np.argsort(members, kind="stable"), factor, fraction, constant,
-                   st.unit_of_group, len(st.unit_actor), st.n_jur, st.parent_unit,
-                   st.locations.indptr.astype(np.int64), st.locations.indices.astype(np.int64),
-                   st.locations.data.astype(float), self.phi, st.company_located, np.ascontiguousarray(cps),
-                   st.nested, st.companies, st.subtract_flagged, slot, totals, groups)
+        totals = np.zeros((len(TOTALS), self.n_years, n_draws))
+        groups = np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups))
+        _aggregate(self.groups, self.units, self.companies, self.flags, members, np.argsort(members, kind="stable"),
+                   factor, fraction, constant, np.ascontiguousarray(cps), slot, totals, groups)
         return totals, groups
 
 
@@ -228,105 +238,143 @@ def _member_major(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values.transpose(2, 1, 0))
 
 
-@numba.njit(cache=True, nogil=True)
-def _aggregate(xw, ku, special_of, kpb, kv, gov, flag, members, by_member, factor, fraction, constant,
-               unit_of_group, n_units, n_jur, parent_unit, loc_ptr, loc_unit, loc_share, phi_located, located,
-               cps, nested, companies, subtract_flagged, slot, totals, groups):  # pragma: no cover
-    """Method §5-§8 for each draw and year of one chunk, written as the loops of the method.
+# The kernel: method §5-§8 for one draw and year at a time, as the loops of the method.
+# Compiled without the GIL (two chunks run on two threads) and cached on disk.
 
-    Draws are visited in order of their CPS member so one member's arrays stay in cache.
-    Writes totals[(gross, net, o2, o3, o6, coverage), t, s] and, at report slots r,
-    groups[(reference, potential, delivered, net), r, s, g]."""
-    _, n_years, n_groups = xw.shape
-    n_draws = members.shape[0]
-    has_factor = factor.shape[0] > 0
-    has_fraction = fraction.shape[0] > 0
-    delivered = np.empty(n_groups)
-    e_u = np.empty(n_units)  # reference per unit (weighted, scaled by data error)
-    d_u = np.empty(n_units)  # delivered impact per unit
-    eff = np.empty(n_jur)  # effective delivered rate: own or the highest of the containers
-    net_u = np.empty(n_units)
-    for i in range(n_draws):
+@numba.njit(cache=True, nogil=True)
+def _aggregate(group_data, unit_data, company_data, flag_data, members, by_member, factor, fraction, constant,
+               cps, slot, totals, groups):  # pragma: no cover
+    """Every draw and year of one chunk. Draws are visited in order of their CPS member so one
+    member's arrays stay in cache. Writes totals[(gross, net, o2, o3, o6, coverage), t, s] and, at
+    report slots r, groups[(reference, potential, delivered, net), r, s, g]."""
+    xw, ku, specials, kpb, kv, gov = group_data
+    unit_of_group, n_units, n_top, n_jur, parent_unit, nested = unit_data
+    flag, flagged, subtract_flagged = flag_data
+    n_years, n_groups = xw.shape[1], xw.shape[2]
+    reference, potential, delivered = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
+    e_u, d_u = np.empty(n_units), np.empty(n_units)  # reference and delivered impact per unit
+    rate, net_u = np.empty(n_units), np.empty(n_units)  # delivered rate and net impact per unit
+    eff = np.empty(n_jur)  # effective rate of a jurisdiction: own or the highest of its containers
+    for i in range(len(members)):
         s = by_member[i]
         m = members[s]
         for t in range(n_years):
-            r = slot[t]
-            e_u[:] = 0.0
-            d_u[:] = 0.0
-            for g in range(n_groups):  # §5-§6: reference, potential and delivered impact of each group
-                e = factor[s, g] if has_factor else 1.0
-                reference = e * xw[m, t, g]
-                gap = e * ku[m, t, g]
-                j = special_of[g]
-                if j >= 0:
-                    gap = max(gap - kpb[m, t, j], e * kv[m, t, j])
-                potential = max(gap, 0.0)
-                f = fraction[s, gov[t, g]] if has_fraction else constant
-                delivered[g] = potential * f
-                u = unit_of_group[g]
-                e_u[u] += reference
-                d_u[u] += delivered[g]
-                if r >= 0:
-                    groups[0, r, s, g] = reference
-                    groups[1, r, s, g] = potential
-                    groups[2, r, s, g] = delivered[g]
-            # §7 O2: a jurisdiction counts only the part of its rate above its containers' effective rate
-            covered = 0.0
-            jur_net = 0.0
-            gross_j = 0.0
-            for u in range(n_jur):
-                rho = d_u[u] / e_u[u] if e_u[u] > 0 else 0.0
-                p = parent_unit[u]
-                if p < 0:
-                    eff[u] = rho
-                    net_u[u] = d_u[u]
-                    covered += e_u[u]
-                else:
-                    net_u[u] = e_u[u] * max(rho - eff[p], 0.0) if nested else d_u[u]
-                    eff[u] = max(rho, eff[p])
-                jur_net += net_u[u]
-                gross_j += d_u[u]
-            # §7 O3: a company's located emissions count only above the jurisdictions' effective rate
-            share = min(covered / cps[t, s], 1.0) if cps[t, s] > 0 else 0.0
-            proxy_rate = jur_net / covered if covered > 0 else 0.0
-            gross_k = 0.0
-            net_k = 0.0
-            company_covered = 0.0
-            for u in range(n_jur, n_units):
-                k = u - n_jur
-                if located[k]:
-                    phi = phi_located[k]
-                    rho_j = 0.0
-                    for x in range(loc_ptr[k], loc_ptr[k + 1]):
-                        rho_j += loc_share[x] * eff[loc_unit[x]]
-                    rho_j = rho_j / phi if phi > 0 else 0.0
-                else:  # no locations: national coverage share and average jurisdiction rate (proxy)
-                    phi = share
-                    rho_j = proxy_rate
-                if companies:
-                    rho = d_u[u] / e_u[u] if e_u[u] > 0 else 0.0
-                    net_u[u] = d_u[u] * (1 - phi) + e_u[u] * phi * max(rho - rho_j, 0.0)
-                else:
-                    net_u[u] = d_u[u]
-                gross_k += d_u[u]
-                net_k += net_u[u]
-                company_covered += e_u[u] * (1 - phi)
-            # §7 O6 and per-group net: a unit's net split by each group's share of its delivered impact
+            _group_impacts(xw[m, t], ku[m, t], specials, kpb[m, t], kv[m, t], factor[s], gov[t], fraction[s],
+                           constant, reference, potential, delivered)
+            _unit_sums(unit_of_group, reference, delivered, e_u, d_u, rate)
+            covered, jur_net, gross_j = _jurisdictions(e_u, d_u, rate, eff, net_u, n_top, n_jur, parent_unit,
+                                                       nested)
+            gross_k, net_k, company_covered = _companies(e_u, d_u, rate, eff, net_u, n_jur, company_data,
+                                                         covered, jur_net, cps[t, s])
             o6 = 0.0
-            for g in range(n_groups):
-                if not flag[t, g] and r < 0:
-                    continue
-                u = unit_of_group[g]
-                net_g = net_u[u] * (delivered[g] / d_u[u]) if d_u[u] > 0 else 0.0
+            for g in flagged:  # O6: net impact of groups whose governing target the CPS already has
                 if flag[t, g]:
-                    o6 += net_g
-                if r >= 0:
-                    groups[3, r, s, g] = 0.0 if flag[t, g] and not subtract_flagged else net_g
+                    o6 += _group_net(g, unit_of_group, delivered, d_u, net_u)
             if subtract_flagged:
                 o6 = 0.0
+            r = slot[t]
+            if r >= 0:
+                for g in range(n_groups):
+                    groups[0, r, s, g] = reference[g]
+                    groups[1, r, s, g] = potential[g]
+                    groups[2, r, s, g] = delivered[g]
+                    if subtract_flagged or not flag[t, g]:
+                        groups[3, r, s, g] = _group_net(g, unit_of_group, delivered, d_u, net_u)
             totals[0, t, s] = gross_j + gross_k
             totals[1, t, s] = jur_net + net_k - o6
             totals[2, t, s] = gross_j - jur_net
             totals[3, t, s] = gross_k - net_k
             totals[4, t, s] = o6
             totals[5, t, s] = covered + company_covered
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_impacts(xw, ku, specials, kpb, kv, e, gov, fraction, constant, reference, potential, delivered):
+    """§5-§6 per group: reference e X w, potential max(0, e kU - kPB, e kV), delivered = fraction x potential."""
+    for g in range(len(xw)):
+        reference[g] = e[g] * xw[g]
+        potential[g] = e[g] * ku[g]
+    for j, g in enumerate(specials):
+        potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
+    np.maximum(potential, 0.0, potential)
+    if len(fraction):
+        for g in range(len(xw)):
+            delivered[g] = potential[g] * fraction[gov[g]]
+    else:
+        for g in range(len(xw)):
+            delivered[g] = potential[g] * constant
+
+
+@numba.njit(cache=True, nogil=True)
+def _unit_sums(unit_of_group, reference, delivered, e_u, d_u, rate):
+    """Groups summed into their actors (units), and each unit's delivered rate."""
+    if len(e_u) == len(reference):  # one group per unit (the usual case): no sums needed
+        e_u[:] = reference
+        d_u[:] = delivered
+    else:
+        e_u[:] = 0.0
+        d_u[:] = 0.0
+        for g in range(len(reference)):
+            e_u[unit_of_group[g]] += reference[g]
+            d_u[unit_of_group[g]] += delivered[g]
+    for u in range(len(e_u)):
+        rate[u] = d_u[u] / e_u[u] if e_u[u] > 0 else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _jurisdictions(e_u, d_u, rate, eff, net_u, n_top, n_jur, parent_unit, nested):
+    """§7 O2: a nested jurisdiction counts only the part of its rate above its containers' effective
+    rate. Units are ordered parents first, so one pass finds every effective rate."""
+    covered = 0.0
+    for u in range(n_top):
+        eff[u] = rate[u]
+        net_u[u] = d_u[u]
+        covered += e_u[u]
+    for u in range(n_top, n_jur):
+        above = eff[parent_unit[u]]
+        net_u[u] = e_u[u] * max(rate[u] - above, 0.0) if nested else d_u[u]
+        eff[u] = max(rate[u], above)
+    jur_net = 0.0
+    gross = 0.0
+    for u in range(n_jur):
+        jur_net += net_u[u]
+        gross += d_u[u]
+    return covered, jur_net, gross
+
+
+@numba.njit(cache=True, nogil=True)
+def _companies(e_u, d_u, rate, eff, net_u, n_jur, company_data, covered, jur_net, cps):
+    """§7 O3: a company's emissions located in jurisdictions with targets count only the part of its
+    rate above theirs; without locations, the national coverage share and average rate stand in."""
+    loc_ptr, loc_unit, loc_share, phi_located, located, max_ambition = company_data
+    share = min(covered / cps, 1.0) if cps > 0 else 0.0
+    proxy_rate = jur_net / covered if covered > 0 else 0.0
+    gross = 0.0
+    net = 0.0
+    company_covered = 0.0
+    for u in range(n_jur, len(e_u)):
+        k = u - n_jur
+        if located[k]:
+            phi = phi_located[k]
+            rho_j = 0.0
+            for x in range(loc_ptr[k], loc_ptr[k + 1]):
+                rho_j += loc_share[x] * eff[loc_unit[x]]
+            rho_j = rho_j / phi if phi > 0 else 0.0
+        else:
+            phi = share
+            rho_j = proxy_rate
+        if max_ambition:
+            net_u[u] = d_u[u] * (1 - phi) + e_u[u] * phi * max(rate[u] - rho_j, 0.0)
+        else:
+            net_u[u] = d_u[u]
+        gross += d_u[u]
+        net += net_u[u]
+        company_covered += e_u[u] * (1 - phi)
+    return gross, net, company_covered
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_net(g, unit_of_group, delivered, d_u, net_u):
+    """A group's net impact: its unit's net, split by the group's share of the unit's delivered impact."""
+    u = unit_of_group[g]
+    return net_u[u] * (delivered[g] / d_u[u]) if d_u[u] > 0 else 0.0

@@ -52,39 +52,33 @@ class Pathways:
 def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: NationalSeries,
                    years: np.ndarray, config: Mapping[str, Any],
                    own_references: Mapping[int, np.ndarray] | None = None) -> Pathways:
-    """Precompute references and pathways for every group (loop over groups, not over draws).
+    """Precompute references and pathways for every group at once (numpy over groups and rows).
 
     `own_references` replaces the growth index of some groups by their own projection over
-    `years` (the ETS alternative of method §3); it is the same for every CPS member."""
-    n_groups, n_years, n_members = len(groups), len(years), len(national.names)
-    shape = (n_groups, n_years, n_members)
-    X = np.zeros(shape)
-    U = np.zeros(shape)
-    V = np.full(shape, -np.inf)
-    PB = np.zeros(shape)
-    kw = np.zeros((n_groups, n_years))
-    gov = np.zeros((n_groups, n_years), dtype=np.int64)
+    `years` (the ETS alternative of method §3); it is the same for every CPS member.
+    `governing` is the readable per-group statement of the governing rule reproduced here."""
     settings = _Settings(config)
-    nat = national.index  # (M, Y)
-    t_pos = years - national.years[0]
-    by_group = commitments.groupby("group").indices if len(commitments) else {}
-    records = list(commitments.itertuples(index=True))  # one pass over pandas, then plain tuples
-    for g, group in enumerate(groups.itertuples(index=False)):
-        rows = [records[i] for i in np.sort(by_group[g])]
-        if own_references and g in own_references:
-            x = np.repeat(np.asarray(own_references[g], float)[:, None], n_members, axis=1)
-        else:
-            ratio = nat[:, t_pos] / nat[:, [group.ref_year - national.years[0]]]  # (M, T)
-            x = group.ref_level * ratio.T  # (T, M)
-        pa, pb, pk, central = _group_path(group, rows, x, years, nat, national.years[0], settings)
-        X[g], U[g], PB[g] = x, x - pa, pb
-        V[g] = np.where(np.isfinite(pk), x - pk, -np.inf)
-        gov_rows = governing([r.target_year for r in rows], [r.target_type == "peaking" for r in rows], central,
-                             [r.commitment_id for r in rows], years)
-        gov[g] = np.array([r.Index for r in rows])[gov_rows]
-        kw[g] = group.weight * np.array([r.coverage for r in rows], dtype=float)[gov_rows]
-    return Pathways(years=years, X=X, U=U, V=V if np.isfinite(V).any() else None,
-                    PB=PB if PB.any() else None, kw=kw, weight=groups["weight"].to_numpy(float), gov=gov)
+    X = _references(groups, national, years, own_references)
+    weight = groups["weight"].to_numpy(float)
+    if not len(groups):
+        empty = np.zeros((0, len(years)))
+        return Pathways(years=years, X=X, U=X.copy(), V=None, PB=None, kw=empty, weight=weight,
+                        gov=empty.astype(np.int64))
+    grp = commitments["group"].to_numpy(np.int64)
+    if np.bincount(grp, minlength=len(groups)).min() == 0:
+        raise ValueError("every group needs at least one commitment")
+    ty = commitments["target_year"].to_numpy(float).astype(np.int64)
+    peaking = (commitments["target_type"] == "peaking").to_numpy()
+    xt = _reference_at(groups, grp, ty, X, years, national)
+    A, B = _target_levels(commitments, xt, settings)
+    central = np.where(peaking, xt[:, 0], A[:, 0] + B[:, 0])  # level at central data, first CPS member
+    U, PB = _paths(groups, *_knots(grp[~peaking], ty[~peaking], A[~peaking], B[~peaking]), X, years, national,
+                   settings)
+    V = _caps(grp[peaking], ty[peaking], xt[peaking], X, years)
+    rows = _governing_rows(grp, ty, peaking, central, commitments["commitment_id"].to_numpy(), years, len(groups))
+    kw = weight[:, None] * commitments["coverage"].to_numpy(float)[rows]
+    return Pathways(years=years, X=X, U=U, V=V, PB=PB, kw=kw, weight=weight,
+                    gov=commitments.index.to_numpy()[rows].astype(np.int64))
 
 
 class _Settings:
@@ -112,84 +106,163 @@ def governing(target_years: Sequence[float], peaking: Sequence[bool], central_le
     return np.array([winners[int(y)] for y in ordered])[pos]
 
 
-def _group_path(group: Any, rows: list[Any], x: np.ndarray, years: np.ndarray, nat: np.ndarray,
-                nat_start: int, s: _Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """PA, PB, PK of one group, each (T, M), and each row's target level at central data (member 0)."""
-    n_years, n_members = x.shape
-    pk = np.full((n_years, n_members), np.inf)
-    knots: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    last_year = int(years[-1])
-
-    def x_at(year: int) -> np.ndarray:  # reference in a year; held at the horizon beyond it
-        return x[min(year, last_year) - int(years[0])] if year >= years[0] else \
-            group.ref_level * nat[:, year - nat_start] / nat[:, group.ref_year - nat_start]
-
-    central = np.zeros(len(rows))
-    for i, row in enumerate(rows):
-        ty = int(row.target_year)
-        if row.target_type == "peaking":
-            central[i] = x_at(ty)[0]
-            if ty <= last_year:
-                after = years >= ty
-                pk[after] = np.minimum(pk[after], x_at(ty))
-            continue
-        a, b = _target_level(row, x_at(ty), s, n_members)
-        central[i] = a[0] + b[0]
-        if ty in knots:  # two targets in one year: the lower level wins (compared at central data)
-            old_a, old_b = knots[ty]
-            keep_new = (a + b) < (old_a + old_b)
-            a, b = np.where(keep_new, a, old_a), np.where(keep_new, b, old_b)
-        knots[ty] = (a, b)
-    if not knots:
-        return x.copy(), np.zeros_like(x), pk, central
-    y0 = int(group.path_year)
-    start = (np.full(n_members, float(group.path_level)), np.zeros(n_members))
-    ahead = sorted(y for y in knots if y > y0)
-    last = max(knots)
-    pa, pb = x.copy(), np.zeros_like(x)
-    if ahead:
-        knot_years = np.array([y0, *ahead], dtype=float)
-        knot_a = np.vstack([start[0], *[knots[y][0] for y in ahead]])  # (K, M)
-        knot_b = np.vstack([start[1], *[knots[y][1] for y in ahead]])
-        inside = (years > y0) & (years <= last)
-        right = np.searchsorted(knot_years, years[inside], side="left")  # knot at or after t (>= 1)
-        lam = ((years[inside] - knot_years[right - 1]) / (knot_years[right] - knot_years[right - 1]))[:, None]
-        pa[inside] = (1 - lam) * knot_a[right - 1] + lam * knot_a[right]
-        pb[inside] = (1 - lam) * knot_b[right - 1] + lam * knot_b[right]
-    after = years > max(last, y0)
-    if after.any():
-        a_last, b_last = knots[last]
-        trend = np.ones((after.sum(), n_members))
-        if s.after == "cps_trend" and last >= nat_start:
-            trend = (nat[:, years[after] - nat_start] / nat[:, [last - nat_start]]).T
-        pa[after] = a_last * trend
-        pb[after] = b_last * trend
-    return pa, pb, pk, central
+def _references(groups: pd.DataFrame, national: NationalSeries, years: np.ndarray,
+                own_references: Mapping[int, np.ndarray] | None) -> np.ndarray:
+    """X (G, T, M): ref_level * nat(t) / nat(ref_year), or a group's own projection."""
+    nat, nat0 = national.index, int(national.years[0])
+    ref_year = groups["ref_year"].to_numpy(np.int64)
+    X = nat[:, years - nat0].T[None] / nat[:, ref_year - nat0].T[:, None, :]
+    X *= groups["ref_level"].to_numpy(float)[:, None, None]
+    own = [g for g in (own_references or {}) if 0 <= g < len(groups)]
+    if own:
+        X[own] = np.stack([np.asarray(own_references[g], float) for g in own])[:, :, None]
+    return X
 
 
-def _target_level(row: Any, x_ty: np.ndarray, s: _Settings, n_members: int) -> tuple[np.ndarray, np.ndarray]:
-    """Target-year level over the whole actor-scope basis, split into data-scaled A and fixed B.
+def _reference_at(groups: pd.DataFrame, grp: np.ndarray, ty: np.ndarray, X: np.ndarray, years: np.ndarray,
+                  national: NationalSeries) -> np.ndarray:
+    """(C, M) reference of each row's group in its target year: held at the horizon beyond the last
+    year, from the national index before the first."""
+    first, last = int(years[0]), int(years[-1])
+    xt = X[grp, np.clip(ty, first, last) - first]
+    before = ty < first
+    if before.any():
+        nat, nat0 = national.index, int(national.years[0])
+        g = grp[before]
+        ref_level, ref_year = groups["ref_level"].to_numpy(float)[g], groups["ref_year"].to_numpy(np.int64)[g]
+        xt[before] = (ref_level[:, None] * nat[:, ty[before] - nat0].T) / nat[:, ref_year - nat0].T
+    return xt
+
+
+def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: _Settings) -> tuple[np.ndarray, np.ndarray]:
+    """(C, M) target-year levels over the whole actor-scope basis, split into data-scaled A and fixed B
+    (zero for peaking rows).
 
     The covered part follows the target; coverage enters later through k_gov (method §4)."""
-    p = float(row.value) if np.isfinite(row.value) else 0.0
-    zeros = np.zeros(n_members)
-    kind = row.target_type
-    if kind == "absolute":
-        return np.full(n_members, row.e_by * (1 - p)), zeros
-    if kind == "baseline":
-        if np.isfinite(row.bau_emissions_mt):
-            return zeros, np.full(n_members, row.bau_emissions_mt * (1 - p))
-        return x_ty * (1 - p), zeros
-    if kind in ("intensity_gdp", "intensity_capita"):
-        return np.full(n_members, row.e_by * (1 - p) * row.driver_ratio), zeros
-    if kind == "fixed_level":
-        level = p / row.coverage if row.coverage > 0 else 0.0  # stated for the covered part
-        return zeros, np.full(n_members, level)
-    if kind == "net_zero":
-        e_by = row.e_by if np.isfinite(row.e_by) else 0.0
-        return np.full(n_members, s.residual * e_by), zeros
-    if kind == "renewable_electricity":
-        share_ref = row.reference_share if np.isfinite(row.reference_share) else s.re_share
-        cut = max(0.0, p - share_ref) * s.elec[row.actor_type]
-        return x_ty * (1 - cut), zeros
-    raise ValueError(f"unknown target type {kind}")  # screened before; never reached
+    def column(name: str) -> np.ndarray:  # optional columns (e.g. driver_ratio) only exist when used
+        return rows[name].to_numpy(float) if name in rows else np.full(len(rows), np.nan)
+
+    value, e_by, coverage = column("value"), column("e_by"), column("coverage")
+    p = np.where(np.isfinite(value), value, 0.0)
+    kind = rows["target_type"].to_numpy()
+    known = ("absolute", "baseline", "intensity_gdp", "intensity_capita", "fixed_level", "net_zero",
+             "renewable_electricity", "peaking")
+    if not np.isin(kind, known).all():
+        raise ValueError(f"unknown target type {kind[~np.isin(kind, known)][0]}")  # screened before
+    A, B = np.zeros_like(xt), np.zeros_like(xt)
+    bau = column("bau_emissions_mt")
+    scaled = (kind == "baseline") & ~np.isfinite(bau)
+    A[kind == "absolute"] = (e_by * (1 - p))[kind == "absolute", None]
+    B[(kind == "baseline") & ~scaled] = (bau * (1 - p))[(kind == "baseline") & ~scaled, None]
+    A[scaled] = xt[scaled] * (1 - p[scaled, None])
+    intensity = np.isin(kind, ("intensity_gdp", "intensity_capita"))
+    A[intensity] = (e_by * (1 - p) * column("driver_ratio"))[intensity, None]
+    fixed = kind == "fixed_level"  # stated for the covered part
+    B[fixed] = np.divide(p, coverage, out=np.zeros_like(p), where=coverage > 0)[fixed, None]
+    net_zero = kind == "net_zero"
+    A[net_zero] = (s.residual * np.where(np.isfinite(e_by), e_by, 0.0))[net_zero, None]
+    renewable = kind == "renewable_electricity"
+    if renewable.any():
+        share = column("reference_share")[renewable]
+        gap = p[renewable] - np.where(np.isfinite(share), share, s.re_share)
+        cut = np.where(gap > 0, gap, 0.0) * rows["actor_type"][renewable].map(s.elec).to_numpy(float)
+        A[renewable] = xt[renewable] * (1 - cut[:, None])
+    return A, B
+
+
+def _knots(grp: np.ndarray, ty: np.ndarray, A: np.ndarray, B: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pathway knots (group, year, A, B) of the non-peaking rows, sorted by group and year.
+
+    Two targets in one year: the lower level wins per member, the earlier row on a tie."""
+    order = np.lexsort((np.arange(len(grp)), ty, grp))
+    grp, ty = grp[order], ty[order]
+    new = np.r_[True, (grp[1:] != grp[:-1]) | (ty[1:] != ty[:-1])]
+    knot = np.cumsum(new) - 1
+    rank = np.arange(len(grp)) - np.flatnonzero(new)[knot]
+    KA, KB = A[order[new]], B[order[new]]
+    for k in range(1, int(rank.max(initial=0)) + 1):  # rare: k-th row of a (group, year) vs the winner so far
+        row, k_id = order[rank == k], knot[rank == k]
+        a, b, old_a, old_b = A[row], B[row], KA[k_id], KB[k_id]
+        keep_new = (a + b) < (old_a + old_b)
+        KA[k_id], KB[k_id] = np.where(keep_new, a, old_a), np.where(keep_new, b, old_b)
+    return grp[new], ty[new], KA, KB
+
+
+def _paths(groups: pd.DataFrame, kg: np.ndarray, ky: np.ndarray, KA: np.ndarray, KB: np.ndarray, X: np.ndarray,
+           years: np.ndarray, national: NationalSeries, s: _Settings) -> tuple[np.ndarray, np.ndarray | None]:
+    """U = X - PA and PB (None when all zero) from the knots: the reference up to the path year,
+    linear from (path_year, path_level) through the knots after it, then the last knot (times the
+    CPS trend under `cps_trend`)."""
+    n_groups = len(groups)
+    y0 = groups["path_year"].to_numpy(np.int64)
+    start = np.searchsorted(kg, np.arange(n_groups), side="left")
+    end = np.searchsorted(kg, np.arange(n_groups), side="right")
+    has = end > start
+    last = np.where(has, ky[np.maximum(end - 1, 0)] if len(ky) else y0, y0)
+    U = np.zeros_like(X)
+    pb_parts = []
+
+    gi, ti = np.nonzero(has[:, None] & (years > y0[:, None]) & (years <= last[:, None]))
+    t = years[ti]
+    span = int(max(ky.max(initial=0), years[-1])) + 1  # knot keys: group * span + year
+    right = np.searchsorted(kg * span + ky, gi * span + t, side="left")  # first knot at or after t
+    left = right - 1
+    knot_left = (left >= start[gi]) & (ky[left] > y0[gi])  # else the start (path_year, path_level, 0)
+    ly = np.where(knot_left, ky[left], y0[gi]).astype(float)
+    lam = ((t - ly) / (ky[right] - ly))[:, None]
+    la = np.where(knot_left[:, None], KA[left], groups["path_level"].to_numpy(float)[gi, None])
+    lb = np.where(knot_left[:, None], KB[left], 0.0)
+    U[gi, ti] = X[gi, ti] - ((1 - lam) * la + lam * KA[right])
+    pb_parts.append((gi, ti, (1 - lam) * lb + lam * KB[right]))
+
+    gi, ti = np.nonzero(has[:, None] & (years > np.maximum(last, y0)[:, None]))
+    k_last = end[gi] - 1
+    trend = np.ones((len(gi), X.shape[2]))
+    nat, nat0 = national.index, int(national.years[0])
+    if s.after == "cps_trend":
+        use = ky[k_last] >= nat0
+        trend[use] = (nat[:, years[ti[use]] - nat0] / nat[:, ky[k_last[use]] - nat0]).T
+    U[gi, ti] = X[gi, ti] - KA[k_last] * trend
+    pb_parts.append((gi, ti, KB[k_last] * trend))
+
+    if not any(part.any() for *_, part in pb_parts):
+        return U, None
+    PB = np.zeros_like(X)
+    for gi, ti, part in pb_parts:
+        PB[gi, ti] = part
+    return U, PB
+
+
+def _caps(grp: np.ndarray, ty: np.ndarray, xt: np.ndarray, X: np.ndarray, years: np.ndarray) -> np.ndarray | None:
+    """V = X - PK where a peaking cap applies (-inf elsewhere), None when none does; PK is the lowest
+    peak level of the group's peaking targets reached by year t."""
+    live = ty <= years[-1]
+    if not live.any():
+        return None
+    capped, local = np.unique(grp[live], return_inverse=True)
+    pk = np.full((len(capped), *X.shape[1:]), np.inf)
+    np.minimum.at(pk, (local, np.maximum(ty[live] - years[0], 0)), xt[live])
+    np.minimum.accumulate(pk, axis=1, out=pk)
+    V = np.full_like(X, -np.inf)
+    V[capped] = np.where(np.isfinite(pk), X[capped] - pk, -np.inf)
+    return V if np.isfinite(V).any() else None
+
+
+def _governing_rows(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, central: np.ndarray, ids: np.ndarray,
+                    years: np.ndarray, n_groups: int) -> np.ndarray:
+    """(G, T) positions of the governing rows: `governing` for every group at once."""
+    span = int(max(ty.max(), years[-1]) - min(ty.min(), years[0])) + 1
+    base = min(int(ty.min()), int(years[0]))
+    bucket = grp * span + (ty - base)  # one per group and target year
+    _, inverse, counts = np.unique(bucket, return_inverse=True, return_counts=True)
+    shared = counts[inverse] > 1  # only these need the level and id tie-breakers (rare: formatted in Python)
+    level, id_rank = np.zeros(len(grp)), np.zeros(len(grp), dtype=np.int64)
+    level[shared] = [float(f"{v:.12g}") for v in central[shared]]
+    id_rank[shared] = np.unique(ids[shared].astype(str), return_inverse=True)[1]
+    order = np.lexsort((id_rank, level, peaking, ty, grp))
+    winners = order[np.r_[True, bucket[order][1:] != bucket[order][:-1]]]  # sorted by group and year
+    wanted = np.arange(n_groups)[:, None] * span + (years[None, :] - base)
+    pos = np.searchsorted(bucket[winners], wanted, side="left")  # nearest target year at or after t
+    last_of_group = np.searchsorted(grp[winners], np.arange(n_groups), side="right") - 1
+    return winners[np.minimum(pos, last_of_group[:, None])]
