@@ -244,3 +244,18 @@ def test_two_targets_of_one_type_in_the_same_year_lower_wins(tmp_path):
     table = commitments_table(a).set_index("commitment_id")
     assert table.loc["c2", "potential_mt_2030"] == approx(35.0)
     assert table.loc["c1", "potential_mt_2030"] == approx(0.0)
+
+
+def test_equal_levels_in_the_same_year_tie_on_commitment_id():
+    """Two targets with the same level computed in different orders (1.5 x 1.05 and 1.575 differ in
+    the last bit): a tie, so the first commitment_id governs whatever the rounding."""
+    import numpy as np
+
+    from subnat.pathways import governing
+
+    years = np.array([2029, 2030, 2031])
+    just_above, exact = 1.5 * 1.05, 1.575
+    assert just_above != exact
+    assert list(governing([2030, 2030], [False, False], [just_above, exact], ["a", "b"], years)) == [0, 0, 0]
+    assert list(governing([2030, 2030], [False, False], [exact, just_above], ["b", "a"], years)) == [1, 1, 1]
+    assert list(governing([2030, 2030], [False, False], [1.5, 1.575], ["b", "a"], years)) == [0, 0, 0]
