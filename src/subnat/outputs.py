@@ -7,8 +7,10 @@ file by file with os.replace, so an interrupted run never leaves a half-written 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,6 +86,24 @@ def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def reproducible_xlsx(path: Path) -> None:
+    """Stamp a workbook with the run's time (provenance.utc_now, pinned by SOURCE_DATE_EPOCH) instead
+    of the save time openpyxl writes into docProps/core.xml and every zip entry, so reruns with the
+    same inputs give byte-identical workbooks."""
+    from subnat.provenance import utc_now
+
+    when = utc_now()
+    date_time = (int(when[0:4]), int(when[5:7]), int(when[8:10]), int(when[11:13]), int(when[14:16]),
+                 int(when[17:19]) // 2 * 2)  # zip stores even seconds
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + when.encode(), data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=date_time), data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -73,6 +73,6 @@ def assert_same_results(a: Path, b: Path) -> None:
                 assert all(str(attrs_a[k]) == str(attrs_b[k]) for k in attrs_a), name
         elif name.endswith("provenance.yaml"):
             assert without_commit(path.read_text()) == without_commit(other.read_text()), name
-        elif name.endswith((".csv", ".yaml")):
+        elif name.endswith((".csv", ".yaml", ".xlsx")):
             assert path.read_bytes() == other.read_bytes(), f"{name} differs"
-        # figures, xlsx and reports may embed creation times; only their presence is compared
+        # figures and reports may embed creation times; only their presence is compared

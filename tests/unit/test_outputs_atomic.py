@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 
-from subnat.outputs import STAGING_PREFIX, staging, write_atomic
+from subnat.outputs import STAGING_PREFIX, reproducible_xlsx, staging, write_atomic
 
 
 def _dead_pid() -> int:
@@ -62,3 +65,22 @@ def test_provenance_is_replaced_last(tmp_path: Path, monkeypatch: pytest.MonkeyP
             (tmp / name).write_text("new\n", encoding="utf-8")
     assert moved[-1] == "provenance.yaml" and len(moved) == 4
     assert (out / "provenance.yaml").read_text(encoding="utf-8") == "new\n"
+
+
+def test_workbooks_carry_the_run_time_not_the_save_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl stamps the save time into docProps/core.xml and every zip entry; after
+    reproducible_xlsx both carry the run time (pinned by SOURCE_DATE_EPOCH), so reruns are identical."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    paths = []
+    for name in ("a.xlsx", "b.xlsx"):
+        path = tmp_path / name
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            pd.DataFrame({"x": [1.5, 2.5]}).to_excel(xl, sheet_name="data", index=False)
+        reproducible_xlsx(path)
+        paths.append(path)
+    with zipfile.ZipFile(paths[0]) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2023-11-14T22:13:20Z") == 2
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert openpyxl.load_workbook(paths[0])["data"]["A3"].value == 2.5

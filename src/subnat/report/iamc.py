@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from subnat.outputs import write_atomic, write_csv, write_yaml
+from subnat.outputs import reproducible_xlsx, write_atomic, write_csv, write_yaml
 from subnat.report.results import ACTOR_TYPES, CaseResults
 
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "quantile", "value"]
@@ -137,6 +137,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         wide(frame).to_excel(xl, sheet_name="data", index=False)
         xl.sheets["data"].freeze_panes = "A2"
+    reproducible_xlsx(path)
 
 
 def write(results: CaseResults, out_csv: str | Path, out_xlsx: str | Path, out_meta: str | Path) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from subnat.outputs import write_atomic
+from subnat.outputs import reproducible_xlsx, write_atomic
 from subnat.report.columns import describe
 from subnat.report.results import CaseResults
 
@@ -112,5 +112,6 @@ def write_workbook(results: CaseResults, assumptions_csv: str | Path, out_xlsx: 
             for name, frame in sheets.items():
                 frame.to_excel(xl, sheet_name=name, index=False)
                 _style(xl.sheets[name], frame, formats=True)
+        reproducible_xlsx(path)
 
     write_atomic(Path(out_xlsx), writer)
