@@ -50,10 +50,11 @@ def aggregate(case_actors: pd.DataFrame, locations: pd.DataFrame, commitments: p
                 e = 1.0 if factor is None else float(factor[group.group, s])
                 rows = rows_of[group.group]
                 ref = e * group.ref_level * nat[int(t)] / nat[group.ref_year]
-                path = _path(group, rows, int(t), e, nat, years, settings)
                 central = _central_levels(group, rows, national, years, settings)
+                path = _path(group, rows, central, int(t), e, nat, years, settings)
                 gov = rows.iloc[int(governing(list(rows["target_year"]), list(rows["target_type"] == "peaking"),
-                                              central, list(rows["commitment_id"]), np.array([t]))[0])]
+                                              central, list(rows["commitment_id"]), np.array([t]),
+                                              list(rows["coverage"]))[0])]
                 f = fraction if not isinstance(fraction, np.ndarray) else float(fraction[gov.name, s])
                 potential = group.weight * gov["coverage"] * max(0.0, ref - path)
                 d = f * potential
@@ -113,11 +114,19 @@ def aggregate(case_actors: pd.DataFrame, locations: pd.DataFrame, commitments: p
 
 def _central_levels(group: Any, rows: pd.DataFrame, national: NationalSeries, years: np.ndarray,
                     s: dict) -> np.ndarray:
-    """Each target's level at central data and the first CPS member (peaking: its cap), for ranking."""
+    """Each target's level for ranking targets of one year (peaking: its cap), at central data and the
+    first CPS member: the actor-scope emissions in the target year, covered part at the target level
+    and the rest at the reference (method §4)."""
     nat = {int(y): float(v) for y, v in zip(national.years, national.index[0], strict=True)}
     last = int(years[-1])
-    return np.array([_reference(group, 1.0, int(r["target_year"]), nat, last) if r["target_type"] == "peaking"
-                     else _level(r, group, 1.0, nat, last, s) for _, r in rows.iterrows()])
+    levels = []
+    for _, r in rows.iterrows():
+        reference = _reference(group, 1.0, int(r["target_year"]), nat, last)
+        if r["target_type"] == "peaking":
+            levels.append(reference)
+        else:
+            levels.append(r["coverage"] * _level(r, group, 1.0, nat, last, s) + (1 - r["coverage"]) * reference)
+    return np.array(levels)
 
 
 def _reference(group: Any, e: float, year: int, nat: dict[int, float], last: int) -> float:
@@ -148,23 +157,24 @@ def _level(row: pd.Series, group: Any, e: float, nat: dict[int, float], last: in
     raise ValueError(kind)
 
 
-def _path(group: Any, rows: pd.DataFrame, t: int, e: float, nat: dict[int, float], years: np.ndarray,
-          s: dict) -> float:
-    """Pathway emissions of one actor-scope group in year t under data-error factor e."""
+def _path(group: Any, rows: pd.DataFrame, central: np.ndarray, t: int, e: float, nat: dict[int, float],
+          years: np.ndarray, s: dict) -> float:
+    """Pathway emissions of one actor-scope group in year t under data-error factor e; `central`
+    ranks targets of one year (the lower level wins; ties: larger coverage, then commitment_id)."""
     last = int(years[-1])
     ref = e * group.ref_level * nat[t] / nat[group.ref_year]
     knots: dict[int, float] = {}
-    central: dict[int, float] = {}
+    rank: dict[int, tuple] = {}
     caps = []
-    for _, row in rows.iterrows():
+    for i, (_, row) in enumerate(rows.iterrows()):
         ty = int(row["target_year"])
         if row["target_type"] == "peaking":
             if t >= ty and ty <= last:
                 caps.append(_reference(group, e, ty, nat, last))
             continue
-        level, at_one = _level(row, group, e, nat, last, s), _level(row, group, 1.0, nat, last, s)
-        if ty not in knots or at_one < central[ty]:  # same year: the lower level wins
-            knots[ty], central[ty] = level, at_one
+        key = (float(f"{central[i]:.12g}"), -float(row["coverage"]), str(row["commitment_id"]))
+        if ty not in knots or key < rank[ty]:  # same year: the lower level wins
+            knots[ty], rank[ty] = _level(row, group, e, nat, last, s), key
     path = ref
     if knots:
         y0 = int(group.path_year)

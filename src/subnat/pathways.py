@@ -56,14 +56,14 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
 
     `own_references` replaces the growth index of some groups by their own projection over
     `years` (the ETS alternative of method §3); it is the same for every CPS member.
-    `governing` is the readable per-group statement of the governing rule reproduced here."""
+    `years` are consecutive. `governing` is the readable per-group statement of the governing rule
+    reproduced here."""
     settings = _Settings(config)
     X = _references(groups, national, years, own_references)
     weight = groups["weight"].to_numpy(float)
-    if not len(groups):
-        empty = np.zeros((0, len(years)))
-        return Pathways(years=years, X=X, U=X.copy(), V=None, PB=None, kw=empty, weight=weight,
-                        gov=empty.astype(np.int64))
+    if groups.empty:
+        return Pathways(years=years, X=X, U=X.copy(), V=None, PB=None, kw=np.zeros((0, len(years))),
+                        weight=weight, gov=np.zeros((0, len(years)), dtype=np.int64))
     grp = commitments["group"].to_numpy(np.int64)
     if np.bincount(grp, minlength=len(groups)).min() == 0:
         raise ValueError("every group needs at least one commitment")
@@ -71,12 +71,16 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     peaking = (commitments["target_type"] == "peaking").to_numpy()
     xt = _reference_at(groups, grp, ty, X, years, national)
     A, B = _target_levels(commitments, xt, settings)
-    central = np.where(peaking, xt[:, 0], A[:, 0] + B[:, 0])  # level at central data, first CPS member
-    U, PB = _paths(groups, *_knots(grp[~peaking], ty[~peaking], A[~peaking], B[~peaking]), X, years, national,
-                   settings)
+    coverage = commitments["coverage"].to_numpy(float)
+    # what "the lower level wins" compares (method §4): the actor-scope emissions in the target year,
+    # covered part at the target and the rest at its reference; central data, first CPS member
+    central = np.where(peaking, xt[:, 0], coverage * (A[:, 0] + B[:, 0]) + (1 - coverage) * xt[:, 0])
+    winners = _same_year_winners(grp, ty, peaking, central, coverage, commitments["commitment_id"].to_numpy())
+    knots = winners[~peaking[winners]]  # the winning level target of each (group, year) that has one
+    U, PB = _paths(groups, grp[knots], ty[knots], A[knots], B[knots], X, years, national, settings)
     V = _caps(grp[peaking], ty[peaking], xt[peaking], X, years)
-    rows = _governing_rows(grp, ty, peaking, central, commitments["commitment_id"].to_numpy(), years, len(groups))
-    kw = weight[:, None] * commitments["coverage"].to_numpy(float)[rows]
+    rows = _governing_rows(grp, ty, winners, years, len(groups))
+    kw = weight[:, None] * coverage[rows]
     return Pathways(years=years, X=X, U=U, V=V, PB=PB, kw=kw, weight=weight,
                     gov=commitments.index.to_numpy()[rows].astype(np.int64))
 
@@ -90,14 +94,19 @@ class _Settings:
 
 
 def governing(target_years: Sequence[float], peaking: Sequence[bool], central_level: Sequence[float],
-              ids: Sequence[str], years: np.ndarray) -> np.ndarray:
+              ids: Sequence[str], years: np.ndarray, coverage: Sequence[float] | None = None) -> np.ndarray:
     """Per year, the position of the governing target (method §5): the nearest target year at or
     after the year, else the last. Several targets in one year: the one whose level wins (lowest at
-    central data and the first CPS member; level targets before peaking ones; then commitment_id),
-    so file order never matters. Levels equal to 12 significant digits tie (the same level computed
-    in two orders may differ in the last bit) and go to the tie-breakers."""
+    central data and the first CPS member; level targets before peaking ones), so file order never
+    matters. `central_level` is the actor-scope level in the target year (covered part at the target,
+    the rest at the reference), so a target over more of the actor wins over an equal covered level
+    and raising a target's ambition never lowers the impact. Levels equal to 12 significant digits
+    tie (the same level computed in two orders may differ in the last bit); a tie goes to the larger
+    coverage, then to commitment_id."""
+    cover = [1.0] * len(target_years) if coverage is None else coverage
     keys = sorted(range(len(target_years)), key=lambda i: (int(target_years[i]), bool(peaking[i]),
-                                                           float(f"{central_level[i]:.12g}"), str(ids[i])))
+                                                           float(f"{central_level[i]:.12g}"), -float(cover[i]),
+                                                           str(ids[i])))
     winners: dict[int, int] = {}
     for i in keys:
         winners.setdefault(int(target_years[i]), i)
@@ -150,10 +159,11 @@ def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: _Settings) -> tuple[np
     if not np.isin(kind, known).all():
         raise ValueError(f"unknown target type {kind[~np.isin(kind, known)][0]}")  # screened before
     A, B = np.zeros_like(xt), np.zeros_like(xt)
-    bau = column("bau_emissions_mt")
-    scaled = (kind == "baseline") & ~np.isfinite(bau)
     A[kind == "absolute"] = (e_by * (1 - p))[kind == "absolute", None]
-    B[(kind == "baseline") & ~scaled] = (bau * (1 - p))[(kind == "baseline") & ~scaled, None]
+    bau = column("bau_emissions_mt")
+    stated = (kind == "baseline") & np.isfinite(bau)  # reported BAU: fixed; else the reference
+    B[stated] = (bau * (1 - p))[stated, None]
+    scaled = (kind == "baseline") & ~stated
     A[scaled] = xt[scaled] * (1 - p[scaled, None])
     intensity = np.isin(kind, ("intensity_gdp", "intensity_capita"))
     A[intensity] = (e_by * (1 - p) * column("driver_ratio"))[intensity, None]
@@ -170,68 +180,74 @@ def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: _Settings) -> tuple[np
     return A, B
 
 
-def _knots(grp: np.ndarray, ty: np.ndarray, A: np.ndarray, B: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pathway knots (group, year, A, B) of the non-peaking rows, sorted by group and year.
-
-    Two targets in one year: the lower level wins per member, the earlier row on a tie."""
-    order = np.lexsort((np.arange(len(grp)), ty, grp))
-    grp, ty = grp[order], ty[order]
-    new = np.r_[True, (grp[1:] != grp[:-1]) | (ty[1:] != ty[:-1])]
-    knot = np.cumsum(new) - 1
-    rank = np.arange(len(grp)) - np.flatnonzero(new)[knot]
-    KA, KB = A[order[new]], B[order[new]]
-    for k in range(1, int(rank.max(initial=0)) + 1):  # rare: k-th row of a (group, year) vs the winner so far
-        row, k_id = order[rank == k], knot[rank == k]
-        a, b, old_a, old_b = A[row], B[row], KA[k_id], KB[k_id]
-        keep_new = (a + b) < (old_a + old_b)
-        KA[k_id], KB[k_id] = np.where(keep_new, a, old_a), np.where(keep_new, b, old_b)
-    return grp[new], ty[new], KA, KB
+def _same_year_winners(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, central: np.ndarray,
+                       coverage: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The row that wins each (group, target year), sorted by group and year: `governing`'s ranking
+    (level targets first, then the lower level to 12 significant digits, the larger coverage, the id)."""
+    span = int(ty.max()) + 1
+    bucket = grp * span + ty  # one per group and target year, sorts by both
+    _, inverse, counts = np.unique(bucket, return_inverse=True, return_counts=True)
+    shared = counts[inverse] > 1  # only these need the level and id tie-breakers (rare: formatted in Python)
+    level, id_rank = np.zeros(len(grp)), np.zeros(len(grp), dtype=np.int64)
+    level[shared] = [float(f"{v:.12g}") for v in central[shared]]
+    id_rank[shared] = np.unique(ids[shared].astype(str), return_inverse=True)[1]
+    order = np.lexsort((id_rank, -coverage, level, peaking, ty, grp))
+    return order[np.r_[True, bucket[order][1:] != bucket[order][:-1]]]
 
 
 def _paths(groups: pd.DataFrame, kg: np.ndarray, ky: np.ndarray, KA: np.ndarray, KB: np.ndarray, X: np.ndarray,
            years: np.ndarray, national: NationalSeries, s: _Settings) -> tuple[np.ndarray, np.ndarray | None]:
     """U = X - PA and PB (None when all zero) from the knots: the reference up to the path year,
     linear from (path_year, path_level) through the knots after it, then the last knot (times the
-    CPS trend under `cps_trend`)."""
-    n_groups = len(groups)
+    CPS trend under `cps_trend`). Only cells on a pathway are computed, each row in place."""
+    n_groups, n_years, n_members = X.shape
     y0 = groups["path_year"].to_numpy(np.int64)
     start = np.searchsorted(kg, np.arange(n_groups), side="left")
     end = np.searchsorted(kg, np.arange(n_groups), side="right")
     has = end > start
-    last = np.where(has, ky[np.maximum(end - 1, 0)] if len(ky) else y0, y0)
-    U = np.zeros_like(X)
-    pb_parts = []
+    last = np.where(has, ky[end - 1] if len(ky) else y0, y0)  # last knot year (path year when none)
+    # knot table plus one start knot (path_year, path_level, 0) per group, at rows K + g
+    EY = np.r_[ky, y0].astype(float)
+    EA = np.vstack([KA, np.repeat(groups["path_level"].to_numpy(float)[:, None], n_members, axis=1)])
+    EB = np.vstack([KB, np.zeros((n_groups, n_members))])
+    fixed = np.zeros(n_groups, dtype=bool)  # groups with an unscaled level (the rest have PB = 0)
+    fixed[kg[(KB != 0).any(axis=1)]] = True
+    U, PB = np.zeros_like(X), (np.zeros_like(X) if fixed.any() else None)
+    Xf, Uf = X.reshape(-1, n_members), U.reshape(-1, n_members)
+    PBf = PB.reshape(-1, n_members) if PB is not None else None
 
     gi, ti = np.nonzero(has[:, None] & (years > y0[:, None]) & (years <= last[:, None]))
-    t = years[ti]
     span = int(max(ky.max(initial=0), years[-1])) + 1  # knot keys: group * span + year
-    right = np.searchsorted(kg * span + ky, gi * span + t, side="left")  # first knot at or after t
-    left = right - 1
-    knot_left = (left >= start[gi]) & (ky[left] > y0[gi])  # else the start (path_year, path_level, 0)
-    ly = np.where(knot_left, ky[left], y0[gi]).astype(float)
-    lam = ((t - ly) / (ky[right] - ly))[:, None]
-    la = np.where(knot_left[:, None], KA[left], groups["path_level"].to_numpy(float)[gi, None])
-    lb = np.where(knot_left[:, None], KB[left], 0.0)
-    U[gi, ti] = X[gi, ti] - ((1 - lam) * la + lam * KA[right])
-    pb_parts.append((gi, ti, (1 - lam) * lb + lam * KB[right]))
+    right = np.searchsorted(kg * span + ky, gi * span + years[ti], side="left")  # first knot at or after t
+    left = np.where((right > start[gi]) & (ky[right - 1] > y0[gi]), right - 1, len(ky) + gi)
+    lam = ((years[ti] - EY[left]) / (EY[right] - EY[left]))[:, None]
+    Uf[gi * n_years + ti] = Xf[gi * n_years + ti] - _blend(EA, left, right, lam)
+    if PBf is not None:
+        f = fixed[gi]
+        PBf[gi[f] * n_years + ti[f]] = _blend(EB, left[f], right[f], lam[f])
 
     gi, ti = np.nonzero(has[:, None] & (years > np.maximum(last, y0)[:, None]))
     k_last = end[gi] - 1
-    trend = np.ones((len(gi), X.shape[2]))
+    trend = np.ones((len(gi), n_members))
     nat, nat0 = national.index, int(national.years[0])
     if s.after == "cps_trend":
         use = ky[k_last] >= nat0
         trend[use] = (nat[:, years[ti[use]] - nat0] / nat[:, ky[k_last[use]] - nat0]).T
-    U[gi, ti] = X[gi, ti] - KA[k_last] * trend
-    pb_parts.append((gi, ti, KB[k_last] * trend))
+    Uf[gi * n_years + ti] = Xf[gi * n_years + ti] - KA[k_last] * trend
+    if PBf is not None:
+        f = fixed[gi]
+        PBf[gi[f] * n_years + ti[f]] = KB[k_last[f]] * trend[f]
+    return U, (PB if PB is not None and PB.any() else None)
 
-    if not any(part.any() for *_, part in pb_parts):
-        return U, None
-    PB = np.zeros_like(X)
-    for gi, ti, part in pb_parts:
-        PB[gi, ti] = part
-    return U, PB
+
+def _blend(E: np.ndarray, left: np.ndarray, right: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """(1 - lam) * E[left] + lam * E[right] over rows of a knot table, in place on the gathered rows."""
+    out = E[left]
+    out *= 1 - lam
+    part = E[right]
+    part *= lam
+    out += part
+    return out
 
 
 def _caps(grp: np.ndarray, ty: np.ndarray, xt: np.ndarray, X: np.ndarray, years: np.ndarray) -> np.ndarray | None:
@@ -249,20 +265,11 @@ def _caps(grp: np.ndarray, ty: np.ndarray, xt: np.ndarray, X: np.ndarray, years:
     return V if np.isfinite(V).any() else None
 
 
-def _governing_rows(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, central: np.ndarray, ids: np.ndarray,
-                    years: np.ndarray, n_groups: int) -> np.ndarray:
-    """(G, T) positions of the governing rows: `governing` for every group at once."""
-    span = int(max(ty.max(), years[-1]) - min(ty.min(), years[0])) + 1
-    base = min(int(ty.min()), int(years[0]))
-    bucket = grp * span + (ty - base)  # one per group and target year
-    _, inverse, counts = np.unique(bucket, return_inverse=True, return_counts=True)
-    shared = counts[inverse] > 1  # only these need the level and id tie-breakers (rare: formatted in Python)
-    level, id_rank = np.zeros(len(grp)), np.zeros(len(grp), dtype=np.int64)
-    level[shared] = [float(f"{v:.12g}") for v in central[shared]]
-    id_rank[shared] = np.unique(ids[shared].astype(str), return_inverse=True)[1]
-    order = np.lexsort((id_rank, level, peaking, ty, grp))
-    winners = order[np.r_[True, bucket[order][1:] != bucket[order][:-1]]]  # sorted by group and year
-    wanted = np.arange(n_groups)[:, None] * span + (years[None, :] - base)
-    pos = np.searchsorted(bucket[winners], wanted, side="left")  # nearest target year at or after t
+def _governing_rows(grp: np.ndarray, ty: np.ndarray, winners: np.ndarray, years: np.ndarray, n_groups: int
+                    ) -> np.ndarray:
+    """(G, T) rows governing each year: the winner of the nearest target year at or after it, else the last."""
+    span = int(max(ty.max(), years[-1])) + 1
+    keys = grp[winners] * span + ty[winners]  # ascending: winners are sorted by group and year
+    pos = np.searchsorted(keys, np.arange(n_groups)[:, None] * span + years[None, :], side="left")
     last_of_group = np.searchsorted(grp[winners], np.arange(n_groups), side="right") - 1
     return winners[np.minimum(pos, last_of_group[:, None])]

@@ -6,6 +6,7 @@ Unless a test says otherwise: one region R with inventory 100 Mt in 2005 and 90 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from subnat.commitments import screen
@@ -152,6 +153,17 @@ def test_same_year_lower_level_wins(tmp_path):
     assert potential(tmp_path, c, 2030) == approx(40.0)
 
 
+@pytest.mark.parametrize(("value", "expected"), [(0.5, 60.0), (0.8, 60.0), (1.0, 60.0)])
+def test_same_year_targets_of_different_coverage_compare_the_actor_level(tmp_path, value, expected):
+    """fixed level 30 Mt over the whole actor (level 30) and absolute `value` below 2005 over half of it:
+    its covered level 100 (1 - value) is 50, 20 or 0, but the actor's level is 0.5 * that + 0.5 * 90 =
+    70, 55 or 45, above 30, so the fixed level wins: P(2030) = 90 - 30 = 60 in every case. Comparing
+    covered levels would let the 80 % target win with P = 0.5 * (90 - 20) = 35: more ambition, less impact."""
+    c = [target(target_type="absolute", target_year=2030, value=value, coverage=0.5),
+         target(commitment_id="c2", target_type="fixed_level", target_year=2030, value=30, base_year="")]
+    assert potential(tmp_path, c, 2030, cid="c2") == approx(expected)
+
+
 def test_partial_coverage_uncovered_part_follows_reference(tmp_path):
     """coverage 0.5 of a 40 % target: P(2030) = 0.5 * (90 - 60) = 15."""
     c = [target(target_type="absolute", target_year=2030, value=0.4, coverage=0.5)]
@@ -249,8 +261,6 @@ def test_two_targets_of_one_type_in_the_same_year_lower_wins(tmp_path):
 def test_equal_levels_in_the_same_year_tie_on_commitment_id():
     """Two targets with the same level computed in different orders (1.5 x 1.05 and 1.575 differ in
     the last bit): a tie, so the first commitment_id governs whatever the rounding."""
-    import numpy as np
-
     from subnat.pathways import governing
 
     years = np.array([2029, 2030, 2031])
@@ -259,3 +269,13 @@ def test_equal_levels_in_the_same_year_tie_on_commitment_id():
     assert list(governing([2030, 2030], [False, False], [just_above, exact], ["a", "b"], years)) == [0, 0, 0]
     assert list(governing([2030, 2030], [False, False], [exact, just_above], ["b", "a"], years)) == [1, 1, 1]
     assert list(governing([2030, 2030], [False, False], [1.5, 1.575], ["b", "a"], years)) == [0, 0, 0]
+
+
+def test_equal_levels_tie_to_the_larger_coverage():
+    """Same level, coverage 0.5 (id a) and 1.0 (id b): b covers more of the actor and governs, so
+    raising a's ambition to b's level cannot halve the impact (method §4, found by hypothesis)."""
+    from subnat.pathways import governing
+
+    years = np.array([2030])
+    assert list(governing([2030, 2030], [False, False], [0.0, 0.0], ["a", "b"], years, [0.5, 1.0])) == [1]
+    assert list(governing([2030, 2030], [False, False], [0.0, 0.1], ["a", "b"], years, [0.5, 1.0])) == [0]
