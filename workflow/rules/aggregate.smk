@@ -11,6 +11,8 @@ localrules:
 
 
 rule assess_case:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -40,6 +42,8 @@ rule assess_case:
 
 
 rule assess_sensitivity:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -61,6 +65,8 @@ rule assess_sensitivity:
 
 
 rule merge_sensitivity:
+    conda:
+        "../../environment.yml"
     input:
         summary="results/{case}/summary.csv",
         parts=sensitivity_parts,
@@ -80,6 +86,8 @@ rule merge_sensitivity:
 
 
 rule check_outputs:
+    conda:
+        "../../environment.yml"
     input:
         summary="results/{case}/summary.csv",
         national="results/{case}/national.csv",

@@ -3,6 +3,8 @@
 
 
 rule fit_achievement:
+    conda:
+        "../../environment.yml"
     message:
         "Fitting the achievement model on {input.progress}"
     input:

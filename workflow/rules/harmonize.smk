@@ -21,13 +21,11 @@ localrules:
     case_coverage,
 
 
-def case_folder(wildcards):
-    return str(Path(case_inputs(wildcards)[0]).parent)
-
-
 rule build_case:
+    conda:
+        "../../environment.yml"
     input:
-        raw_files(),
+        RAW_FILES,
     output:
         directory("resources/cases/{case}"),
     log:
@@ -42,8 +40,11 @@ rule build_case:
         runtime=20,
     params:
         duplicates=HARMONIZE_DUPLICATES,
+        python=PYTHON,
+        # RAW_DIR, from the input: the first raw file is RAW_DIR/RAW_PATHS[0]
+        raw_dir=lambda wildcards, input: str(Path(input[0]).parents[len(Path(RAW_PATHS[0]).parts) - 1]),
     shell:
-        "{PYTHON} -m subnat.harmonize build-case {wildcards.case} --reference-data {RAW_DIR} "
+        "{params.python} -m subnat.harmonize build-case {wildcards.case} --reference-data {params.raw_dir} "
         "--out {output} --duplicates {params.duplicates} > {log} 2>&1"
 
 
@@ -53,6 +54,8 @@ rule build_cases:
 
 
 rule case_coverage:
+    conda:
+        "../../environment.yml"
     input:
         case_inputs,
     output:
@@ -60,10 +63,11 @@ rule case_coverage:
     log:
         "logs/case_coverage/{case}.log",
     params:
-        folder=case_folder,
+        folder=lambda wildcards: str(Path(case_inputs(wildcards)[0]).parent),
+        python=PYTHON,
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
     shell:
-        "{PYTHON} -m subnat.harmonize coverage {params.folder} --out {output} > {log} 2>&1"
+        "{params.python} -m subnat.harmonize coverage {params.folder} --out {output} > {log} 2>&1"

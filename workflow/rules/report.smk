@@ -34,6 +34,8 @@ localrules:
 
 
 rule write_assumptions:
+    conda:
+        "../../environment.yml"
     input:
         resolved="results/{case}/config.resolved.yaml",
     output:
@@ -51,6 +53,8 @@ rule write_assumptions:
 
 
 rule make_tables:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         summary="results/{case}/summary.csv",
@@ -77,6 +81,8 @@ rule make_tables:
 
 
 rule export_iamc:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         summary="results/{case}/summary.csv",
@@ -101,6 +107,8 @@ rule export_iamc:
 
 
 rule make_figures:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         achievement=ACHIEVEMENT,
@@ -135,6 +143,8 @@ rule make_figures:
 
 
 rule write_report:
+    conda:
+        "../../environment.yml"
     input:
         case=case_inputs,
         summary="results/{case}/summary.csv",

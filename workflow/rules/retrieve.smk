@@ -19,11 +19,8 @@ if not _registry.is_absolute() and not _registry.exists():
     _registry = Path(workflow.basedir) / _registry
 SOURCES = load_registry(_registry)
 _BY_PATH = {entry["path"]: name for name, entry in SOURCES.items()}
-
-
-def raw_files():
-    """Every registered file under RAW_DIR (inputs of build_case)."""
-    return [f"{RAW_DIR}/{entry['path']}" for entry in SOURCES.values()]
+RAW_PATHS = [entry["path"] for entry in SOURCES.values()]
+RAW_FILES = [f"{RAW_DIR}/{path}" for path in RAW_PATHS]  # inputs of build_case
 
 
 localrules:
@@ -31,6 +28,8 @@ localrules:
 
 
 rule retrieve_source:
+    conda:
+        "../../environment.yml"
     output:
         f"{RAW_DIR}/{{path}}",
     log:
