@@ -16,7 +16,7 @@ from subnat import draws as rnd
 from subnat.case import Case
 from subnat.commitments import Screened, screen
 from subnat.config import value as cfg
-from subnat.engine import Draws, Result, Structure, build_structure, run
+from subnat.engine import Draws, Prepared, Result, Structure, build_structure, run
 from subnat.errors import ConsistencyError, InputError, Problem
 from subnat.national import NationalSeries, member_draws, national_series
 from subnat.pathways import Pathways, build_pathways
@@ -37,6 +37,7 @@ class Assessment:
     years: np.ndarray
     paths: Pathways
     structure: Structure
+    prepared: Prepared  # the engine's inputs, shared by every scenario and the consistency check
     members: np.ndarray
     results: dict[str, Result]
     fractions: np.ndarray | None  # (C, S) achievement draws of the expected scenario
@@ -79,6 +80,7 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
         companies=cfg(config, "overlap.companies") == "max_ambition",
         subtract_flagged=cfg(config, "overlap.subtract_in_national_projection"),
     )
+    prepared = Prepared(paths, structure)
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
     national_index = national.index[:, years - national.years[0]]
     report = np.asarray(case.meta.reporting_years) - years[0]
@@ -94,8 +96,9 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
             spec = Draws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
         else:
             spec = Draws(members, factor, float(name.removeprefix("fixed_")))
-        results[name] = run(paths, structure, national_index, spec, report)
-    assessment = Assessment(case, config, screened, national, years, paths, structure, members, results, fractions)
+        results[name] = run(prepared, national_index, spec, report)
+    assessment = Assessment(case, config, screened, national, years, paths, structure, prepared, members, results,
+                            fractions)
     check_consistency(assessment)
     return assessment
 
@@ -183,7 +186,7 @@ def check_consistency(a: Assessment) -> None:
     tolerance = cfg(a.config, "checks.consistency_tolerance")
     members = np.arange(len(a.national.names))
     index = a.national.index[:, a.years - a.national.years[0]]
-    reported = run(a.paths, a.structure, index, Draws(members, None, 1.0))
+    reported = run(a.prepared, index, Draws(members, None, 1.0))
     ratio = reported.coverage / np.where(reported.cps > 0, reported.cps, np.nan)
     if ratio.size and np.nanmax(ratio) > 1 + tolerance:
         t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)

@@ -28,7 +28,7 @@ from subnat import naive
 from subnat.case import Case, CaseMeta
 from subnat.commitments import screen
 from subnat.config import load
-from subnat.engine import Draws, build_structure, run
+from subnat.engine import Draws, Prepared, build_structure, run
 from subnat.national import national_series
 from subnat.pathways import build_pathways
 
@@ -102,14 +102,14 @@ def synthetic_case(n_actors: int, first_year: int, last_year: int, seed: int = 1
                 national=national, company_locations=locations, drivers=empty, progress=None, files={})
 
 
-def prepare(case: Case, config: dict[str, Any]):
+def prepare_case(case: Case, config: dict[str, Any]):
     national = national_series(case, "ensemble")
     screened = screen(case, config, national)
     years = np.arange(case.meta.first_year, case.meta.last_year + 1)
     paths = build_pathways(screened.groups, screened.commitments, national, years, config)
     structure = build_structure(case.actors, screened.groups, screened.commitments, case.company_locations,
                                 paths.gov)
-    return national, screened, years, paths, structure
+    return national, screened, years, Prepared(paths, structure)
 
 
 def random_draws(n_groups: int, n_commitments: int, n_members: int, n_draws: int, seed: int):
@@ -138,23 +138,23 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     config = load([])
     warm = time.perf_counter()
     small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
-    s_national, s_screened, s_years, s_paths, s_structure = prepare(small, config)
+    s_national, s_screened, s_years, s_prepared = prepare_case(small, config)
     m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
                                            len(s_national.names), naive_draws, seed)
     s_index = s_national.index[:, s_years - s_national.years[0]]
-    fast_small = run(s_paths, s_structure, s_index, Draws(m, f_factor, f_fraction))
+    fast_small = run(s_prepared, s_index, Draws(m, f_factor, f_fraction))
     warmup = time.perf_counter() - warm
 
     case = synthetic_case(n_actors, first_year, last_year, seed)
     started = time.perf_counter()
-    national, screened, years, paths, structure = prepare(case, config)
-    prepared = time.perf_counter()
+    national, screened, years, inputs = prepare_case(case, config)
+    prepared_at = time.perf_counter()
     members, factor, fraction = random_draws(len(screened.groups), len(screened.commitments),
                                              len(national.names), n_draws, seed)
     index = national.index[:, years - national.years[0]]
-    run(paths, structure, index, Draws(members, factor, fraction))
+    run(inputs, index, Draws(members, factor, fraction))
     finished = time.perf_counter()
-    fast_unit = (finished - prepared) / (n_actors * n_draws * len(years))
+    fast_unit = (finished - prepared_at) / (n_actors * n_draws * len(years))
 
     t0 = time.perf_counter()
     slow = naive.aggregate(small.actors, small.company_locations, s_screened.commitments, s_screened.groups,
@@ -162,8 +162,8 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
     equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
     return {
-        "seconds": round(finished - started, 3), "prepare_seconds": round(prepared - started, 3),
-        "aggregate_seconds": round(finished - prepared, 3), "warmup_seconds": round(warmup, 3),
+        "seconds": round(finished - started, 3), "prepare_seconds": round(prepared_at - started, 3),
+        "aggregate_seconds": round(finished - prepared_at, 3), "warmup_seconds": round(warmup, 3),
         "actors": n_actors, "draws": n_draws, "years": len(years), "groups": len(screened.groups),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "naive_ratio": round(naive_unit / fast_unit, 1), "naive_equal": bool(equal),

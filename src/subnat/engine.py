@@ -142,18 +142,17 @@ def chunk_size(n_groups: int, n_draws: int) -> int:
     return size - size % rnd.BLOCK if size > rnd.BLOCK else size
 
 
-def run(paths: Pathways, structure: Structure, national_index: np.ndarray, draws: Draws,
+def run(prepared: Prepared, national_index: np.ndarray, draws: Draws,
         report_positions: np.ndarray | None = None, chunk: int | None = None) -> Result:
-    """Every draw of one scenario. `national_index` is the CPS by member over `paths.years` (M, T)."""
-    prepared = _Prepared(paths, structure)
-    n_groups, n_years, _ = paths.X.shape
+    """Every draw of one scenario. `national_index` is the CPS by member over the case years (M, T)."""
+    n_groups, n_years = prepared.n_groups, prepared.n_years
     n_draws = len(draws.members)
     chunk = chunk or chunk_size(n_groups, n_draws)
     totals = np.zeros((len(TOTALS), n_years, n_draws))
     report = np.asarray([] if report_positions is None else report_positions, dtype=np.int64)
     by_group = {k: np.zeros((n_groups, len(report), n_draws)) for k in GROUP_VALUES}
     cps = national_index[draws.members].T  # (T, S)
-    inverse = np.argsort(structure.order)
+    inverse = np.argsort(prepared.order)
 
     def work(s0: int) -> None:
         s1 = min(n_draws, s0 + chunk)
@@ -172,8 +171,9 @@ def run(paths: Pathways, structure: Structure, national_index: np.ndarray, draws
     return Result(cps=cps, by_group=by_group, **dict(zip(TOTALS, totals, strict=True)))
 
 
-class _Prepared:
-    """Draw-independent inputs of the kernel, in engine order and (member, year, group) layout.
+class Prepared:
+    """Draw-independent inputs of the kernel, in engine order and (member, year, group) layout:
+    built once per case and shared by its scenarios.
 
     With k = kw (scope weight x coverage of the governing target, >= 0) the potential impact of
     method §6 is  max(0, e k U - k PB, e k V)  (pathways.py), so the kernel reads kU for every
@@ -191,10 +191,11 @@ class _Prepared:
         self.order = order
         self.n_groups, self.n_years = len(order), paths.X.shape[1]
         self.st = st
+        self.specials = np.flatnonzero(special)  # groups with unscaled levels or peaking caps...
         self.groups = (
             _member_major(paths.X[order] * weight),  # weighted reference
             _member_major(paths.U[order] * kw),
-            np.flatnonzero(special),  # groups with unscaled levels or peaking caps...
+            self.specials,
             _member_major(pb * kw[special]),  # ... and their kPB, kV
             _member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
             np.ascontiguousarray(paths.gov[order].T),  # (T, G) commitment row governing each year

@@ -19,6 +19,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from subnat.provenance import utc_now
+
 FLOAT_FORMAT = "%.6f"
 
 
@@ -92,8 +94,6 @@ def reproducible_xlsx(path: Path) -> None:
     """Stamp a workbook with the run's time (provenance.utc_now, pinned by SOURCE_DATE_EPOCH) instead
     of the save time openpyxl writes into docProps/core.xml and every zip entry, so reruns with the
     same inputs give byte-identical workbooks."""
-    from subnat.provenance import utc_now
-
     when = utc_now()
     date_time = (int(when[0:4]), int(when[5:7]), int(when[8:10]), int(when[11:13]), int(when[14:16]),
                  int(when[17:19]) // 2 * 2)  # zip stores even seconds

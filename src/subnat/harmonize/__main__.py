@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from subnat.errors import InputError
 from subnat.harmonize import refdata
 from subnat.harmonize.build import CASES, build_case, write_case
 from subnat.harmonize.coverage import coverage_of_folder
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             cov.to_csv(args.out, index=False, float_format="%.6g")
         print(cov.to_string(index=False))
         return 0
-    except (refdata.MissingReferenceData, FileNotFoundError, KeyError) as e:
+    except (InputError, refdata.MissingReferenceData, FileNotFoundError, KeyError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
 

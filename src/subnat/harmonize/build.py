@@ -150,19 +150,21 @@ def _state_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Resolv
     return parts, excl
 
 
+def _assign_pairs(frame: pd.DataFrame, columns: tuple[str, str], pairs: list[tuple[Any, Any]]) -> None:
+    """Write the resolver's (id, second value) pairs into two columns of `frame`."""
+    frame[columns[0]] = [pair[0] for pair in pairs]
+    frame[columns[1]] = [pair[1] for pair in pairs]
+
+
 def _city_commitments(spec: CaseSpec, cdp: pd.DataFrame, nzt: pd.DataFrame, res: Resolver
                       ) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.DataFrame]:
     us = cdp[cdp["iso"] == "USA"].copy()
-    resolved = [res.city(n if isinstance(n, str) else o, s)
-                for n, o, s in zip(us["name"], us["organization"], us["state"], strict=True)]
-    us["actor_id"] = [r[0] for r in resolved]
-    us["parent_id"] = [r[1] for r in resolved]
+    _assign_pairs(us, ("actor_id", "parent_id"), [res.city(n if isinstance(n, str) else o, s) for n, o, s
+                                                   in zip(us["name"], us["organization"], us["state"], strict=True)])
     com, ex = cdp_targets.to_commitments(us, us["actor_id"], set_by=spec.cutoff)
     parts, excl = [com.assign(origin="cdp_targets")], [ex]
     cities = nzt[(nzt["iso"] == "USA") & (nzt["actor_type"] == "city")].copy()
-    rc = [res.city(n) for n in cities["name"]]
-    cities["actor_id"] = [r[0] for r in rc]
-    cities["parent_id"] = [r[1] for r in rc]
+    _assign_pairs(cities, ("actor_id", "parent_id"), [res.city(n) for n in cities["name"]])
     com, ex = net_zero_tracker.to_commitments(cities, cities["actor_id"], set_by=spec.cutoff)
     parts.append(com.assign(origin="net_zero_tracker"))
     excl.append(ex)
@@ -179,15 +181,11 @@ def _company_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Reso
                          ) -> tuple[list[pd.DataFrame], list[pd.DataFrame], pd.DataFrame]:
     sb = sbti_targets.read(refdata.path(ref, "sbti_targets"))
     sb = sb[sb["iso"] == "USA"].copy()
-    rs = [res.company(n) for n in sb["company"]]
-    sb["actor_id"] = [r[0] for r in rs]
-    sb["std_name"] = [r[1] for r in rs]
+    _assign_pairs(sb, ("actor_id", "std_name"), [res.company(n) for n in sb["company"]])
     com, ex = sbti_targets.to_commitments(sb, sb["actor_id"], set_by=spec.cutoff)
     parts, excl = [com.assign(origin="sbti_targets")], [ex]
     co = nzt[(nzt["iso"] == "USA") & (nzt["actor_type"] == "company")].copy()
-    rc = [res.company(n) for n in co["name"]]
-    co["actor_id"] = [r[0] for r in rc]
-    co["std_name"] = [r[1] for r in rc]
+    _assign_pairs(co, ("actor_id", "std_name"), [res.company(n) for n in co["name"]])
     com, ex = net_zero_tracker.to_commitments(co, co["actor_id"], set_by=spec.cutoff)
     parts.append(com.assign(origin="net_zero_tracker"))
     excl.append(ex)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from subnat.case import load_case
+
 COLUMNS = ["actor_type", "actors", "commitments", "covered_mt", "covered_mt_net",
            "share_of_national", "share_of_national_net", "excluded_commitments", "year"]
 
@@ -76,8 +78,12 @@ def coverage(tables: dict[str, pd.DataFrame], year: int,
 
 
 def coverage_of_folder(case_dir: str | Path, year: int | None = None) -> pd.DataFrame:
-    """Coverage of a case folder; ``year`` defaults to the latest national history year."""
+    """Coverage of a case folder; ``year`` defaults to the latest national history year.
+
+    The folder is validated first (InputError with file, line and column), so a broken case fails
+    with the same message as the assessment instead of a traceback from the tables below."""
     folder = Path(case_dir)
+    load_case(folder)
     tables = {n: pd.read_csv(folder / n) for n in
               ("actors.csv", "inventory.csv", "commitments.csv", "national.csv")}
     if year is None:
