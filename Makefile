@@ -48,10 +48,10 @@ docs: $(STAMP)
 	$(BIN)/python -m subnat.config docs > config/README.md
 
 bench: $(STAMP)
-	$(BIN)/python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
+	$(BIN)/python -m subnat.testing.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
 
 bench-scaling: $(STAMP)
-	$(BIN)/python -m subnat.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000 --repeats 3
+	$(BIN)/python -m subnat.testing.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000 --repeats 3
 
 clean:
 	rm -rf results/*/ .snakemake logs benchmarks

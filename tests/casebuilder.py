@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from subnat.assess import Assessment, assess
-from subnat.case import load_case
+from subnat.aggregate.assess import Assessment, assess
+from subnat.case.load import load_case
 from subnat.config import deep_merge, load
 
 COMMITMENT_COLUMNS = ["commitment_id", "actor_id", "target_type", "target_year", "value", "base_year",

@@ -102,11 +102,11 @@ def _non_negative(text: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from subnat.case import load_case
-    from subnat.commitments import screen
+    from subnat.aggregate.national import national_series
+    from subnat.aggregate.screen import screen
+    from subnat.case.load import load_case
     from subnat.config import load
     from subnat.config import value as cfg
-    from subnat.national import national_series
 
     config = load(_config_files(args.config))
     case = load_case(args.case)
@@ -119,7 +119,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _cases(args: argparse.Namespace) -> int:
-    from subnat.case import embedded_cases
+    from subnat.case.load import embedded_cases
     from subnat.config import read_yaml
 
     for name, path in embedded_cases().items():

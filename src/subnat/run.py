@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from subnat import metrics
-from subnat.assess import assess, scenario_names
-from subnat.case import load_case
+from subnat.aggregate import metrics
+from subnat.aggregate.assess import assess, scenario_names
+from subnat.case.load import load_case
 from subnat.config import for_case
 from subnat.config import value as cfg
 from subnat.errors import InputError, Problem

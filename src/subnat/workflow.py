@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from subnat.case import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
+from subnat.case.load import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.config import resolve
 from subnat.errors import ConsistencyError, InputError
 

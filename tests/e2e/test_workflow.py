@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from subnat.metrics import SUMMARY_COLUMNS
+from subnat.aggregate.metrics import SUMMARY_COLUMNS
 from tests.e2e import snake_helpers as sh
 
 pytestmark = pytest.mark.e2e

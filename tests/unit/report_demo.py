@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from subnat.aggregate.sensitivity import merge, run_one
 from subnat.config import load
 from subnat.run import run_case
-from subnat.sensitivity import merge, run_one
 
 SCENARIOS = ["no_nsa", "full_implementation", "fixed_0.5"]
 _BUILT: dict[str, Path] = {}
@@ -48,7 +48,7 @@ def synthetic_posterior(path: Path, draws: int = 40) -> Path:
     import arviz as az
 
     from subnat.achievement.model import PARAMS, TYPES
-    from subnat.posterior import write_posterior
+    from subnat.achievement.posterior import write_posterior
 
     rng = np.random.default_rng(1)
     post = {}

@@ -11,8 +11,8 @@ import yaml
 
 from subnat.achievement import fit as F
 from subnat.achievement import model as M
+from subnat.achievement.posterior import write_posterior
 from subnat.achievement.predict import draw_fractions, mean_fractions
-from subnat.posterior import write_posterior
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

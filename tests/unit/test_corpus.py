@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from subnat.case import embedded_cases
+from subnat.case.load import embedded_cases
 from subnat.cli import main
 
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "corpus" / "corpus.yaml"
@@ -241,7 +241,7 @@ def test_corpus_error_subprocess(name: str, case_copy: Path, tmp_path: Path) -> 
 
 def test_problem_lines_are_capped_per_column(case_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Hundreds of bad cells give a bounded report (MAX_PROBLEMS_PER_COLUMN plus a summary line)."""
-    from subnat.tables import MAX_PROBLEMS_PER_COLUMN
+    from subnat.case.csvfiles import MAX_PROBLEMS_PER_COLUMN
 
     rows = ["actor_id,year,emissions_mt,scope,source"]
     rows += [f"XDM-N,{1900 + i},-{i + 1},territorial,bad" for i in range(150)]

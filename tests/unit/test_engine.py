@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subnat import bench, engine, naive
+from subnat.aggregate import engine
+from subnat.aggregate.engine import Draws, run
 from subnat.config import load
-from subnat.engine import Draws, run
+from subnat.testing import bench, naive
 
 
 @pytest.fixture(scope="module")

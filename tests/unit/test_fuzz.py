@@ -18,7 +18,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subnat.case import load_case
+from subnat.case.load import load_case
 from subnat.cli import main
 from subnat.config import load
 from subnat.errors import InputError

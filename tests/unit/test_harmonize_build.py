@@ -17,7 +17,7 @@ def ref(tmp_path_factory):
 
 @pytest.mark.parametrize("name", ["us2017", "us2023"])
 def test_build_writes_a_valid_case(ref, tmp_path, name):
-    from subnat.case import load_case
+    from subnat.case.load import load_case
 
     built = build_case(name, ref)
     out = write_case(built, tmp_path / name)

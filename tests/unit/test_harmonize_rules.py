@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from sources_fixtures import FIXTURES
 
-from subnat.harmonize import national_series
+from subnat.harmonize import national_csv
 from subnat.harmonize.coverage import actor_type_of_exclusion, coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.screens import screen_cities
-from subnat.sources import national
+from subnat.sources import us_national
 
 
 def _com(**kw) -> dict:
@@ -63,8 +63,8 @@ def test_defect_city_unit_error_and_boundary_mismatch_screened():
 
 
 def test_us2017_cps_derivation_from_published_figures():
-    v = national.read(FIXTURES / "us_past_projection_vintages_by_gas_ar4.csv")
-    nat = national_series.us2017(v)
+    v = us_national.read(FIXTURES / "us_past_projection_vintages_by_gas_ar4.csv")
+    nat = national_csv.us2017(v)
     wide = nat.pivot(index="year", columns="series", values="emissions_mt")
     e2005 = wide.loc[2005, "history"]
     assert wide.loc[2025, "cps"] == pytest.approx(0.87 * e2005 + 480, abs=0.01)
@@ -78,10 +78,10 @@ def test_us2017_cps_derivation_from_published_figures():
 
 
 def test_us2023_members_median_and_history_anchors():
-    brvs = national.read(FIXTURES / "brvs2023_total_net_emissions_by_model.csv")
+    brvs = us_national.read(FIXTURES / "brvs2023_total_net_emissions_by_model.csv")
     un = pd.read_csv(FIXTURES / "UNFCCC_EmissionsAgg.csv").query("actor_id == 'US'")
     gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].values)
-    nat = national_series.us2023(brvs, gross)
+    nat = national_csv.us2023(brvs, gross)
     wide = nat.pivot(index="year", columns="series", values="emissions_mt")
     assert wide.loc[2005, "history"] == pytest.approx(6700)  # anchors exact
     assert wide.loc[2021, "history"] == pytest.approx(5600)

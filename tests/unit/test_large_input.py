@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from subnat.case import embedded_cases
+from subnat.case.csvfiles import MAX_PROBLEMS_PER_COLUMN
+from subnat.case.load import embedded_cases
 from subnat.cli import main
-from subnat.tables import MAX_PROBLEMS_PER_COLUMN
 
 N_COMMITMENTS = 100_000
 N_ACTORS = 20_000

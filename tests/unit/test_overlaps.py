@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from subnat.aggregate.metrics import summary
 from subnat.errors import ConsistencyError
-from subnat.metrics import summary
 from tests.casebuilder import approx, override, run, total, write_case
 
 ACTORS = [

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subnat.case import load_case
-from subnat.commitments import screen
+from subnat.aggregate.national import NationalSeries, national_series
+from subnat.aggregate.pathways import Pathways, build_pathways, governing
+from subnat.aggregate.screen import screen
+from subnat.case.load import load_case
 from subnat.config import value as cfg
-from subnat.national import NationalSeries, national_series
-from subnat.pathways import Pathways, build_pathways, governing
 from tests.casebuilder import write_case
 from tests.strategies import case_specs, config_for, ensemble
 

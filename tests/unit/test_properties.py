@@ -10,10 +10,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subnat import naive
-from subnat.assess import assess
-from subnat.case import load_case
-from subnat.engine import Draws, run
+from subnat.aggregate.assess import assess
+from subnat.aggregate.engine import Draws, run
+from subnat.case.load import load_case
+from subnat.testing import naive
 from tests.strategies import case_specs, config_for, ensemble, materialise
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from report_demo import build, config
 from subnat.config import assumptions
 from subnat.report.assumptions import register, varied_by
 from subnat.report.columns import describe
-from subnat.report.tables import SHEETS
+from subnat.report.workbook import SHEETS
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sources_fixtures import FIXTURES
 
-from subnat.sources import climactor, geo, national
+from subnat.sources import climactor, geo, us_national
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +44,19 @@ def test_climactor_merges_company_variants():
 
 
 def test_brvs_totals_long():
-    df = national.read_brvs_totals(FIXTURES / "brvs2023_total_net_emissions_by_model.csv")
+    df = us_national.read_brvs_totals(FIXTURES / "brvs2023_total_net_emissions_by_model.csv")
     assert set(df["model"]) == {"MODEL-A", "MODEL-B", "MODEL-C"}
     assert df.query("model == 'MODEL-B' and year == 2030")["emissions_mt"].iloc[0] == 4000
 
 
 def test_defect_draft_files_refused():
-    with pytest.raises(national.DraftFileError):
-        national.read(FIXTURES / "DRAFT_btr1_total_net_emissions.csv")
+    with pytest.raises(us_national.DraftFileError):
+        us_national.read(FIXTURES / "DRAFT_btr1_total_net_emissions.csv")
 
 
 def test_defect_thousands_separators_in_2014_car_rows():
-    v = national.read(FIXTURES / "us_past_projection_vintages_by_gas_ar4.csv")
-    s = national.net_total_series(v, "2014 CAR", "WM_highseq")
+    v = us_national.read(FIXTURES / "us_past_projection_vintages_by_gas_ar4.csv")
+    s = us_national.net_total_series(v, "2014 CAR", "WM_highseq")
     assert s.loc[1990] == pytest.approx(6100.0)
     assert s.index.max() == 2030
 
@@ -66,4 +66,4 @@ def test_net_total_falls_back_to_gross_plus_lulucf():
         "publication": "P", "scenario": ["WM", "S"], "gwp": "AR4",
         "category": ["GrossTotal", "LULUCF"], "gas": "Total", "year": 2020,
         "emissions_mt": [7000.0, -800.0], "source": "x"})
-    assert national.net_total_series(v, "P", "S").loc[2020] == pytest.approx(6200.0)
+    assert us_national.net_total_series(v, "P", "S").loc[2020] == pytest.approx(6200.0)

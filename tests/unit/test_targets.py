@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subnat.commitments import screen
+from subnat.aggregate.screen import screen
 from subnat.config import load
 from tests.casebuilder import approx, group_value, override, run, total, write_case
 
@@ -135,7 +135,7 @@ def test_piecewise_pathway_and_governing_target(tmp_path):
     folder = write_case(tmp_path / "case", REGION, INVENTORY, c)
     a = run(folder)
     assert group_value(a, "full_implementation", "c1", 2030) == approx(25.0)
-    from subnat.metrics import commitments_table
+    from subnat.aggregate.metrics import commitments_table
 
     table = commitments_table(a).set_index("commitment_id")
     assert table.loc["c1", "potential_mt_2025"] == approx(10.0)
@@ -221,8 +221,8 @@ def test_exclusion_reasons(tmp_path, row, code):
     c = [target(**{"target_type": "absolute", "target_year": 2030, "value": 0.4, **row})]
     folder = write_case(tmp_path / "case", REGION, INVENTORY, c)
     config = load([], override(inclusion__statuses=["law", "policy"]))
-    from subnat.case import load_case
-    from subnat.national import national_series
+    from subnat.aggregate.national import national_series
+    from subnat.case.load import load_case
 
     case = load_case(folder)
     screened = screen(case, config, national_series(case, "ensemble"))
@@ -251,7 +251,7 @@ def test_two_targets_of_one_type_in_the_same_year_lower_wins(tmp_path):
     a = run(folder)
     assert a.screened.exclusions.empty
     assert group_value(a, "full_implementation", "c1", 2030) == approx(35.0)
-    from subnat.metrics import commitments_table
+    from subnat.aggregate.metrics import commitments_table
 
     table = commitments_table(a).set_index("commitment_id")
     assert table.loc["c2", "potential_mt_2030"] == approx(35.0)
@@ -261,7 +261,7 @@ def test_two_targets_of_one_type_in_the_same_year_lower_wins(tmp_path):
 def test_equal_levels_in_the_same_year_tie_on_commitment_id():
     """Two targets with the same level computed in different orders (1.5 x 1.05 and 1.575 differ in
     the last bit): a tie, so the first commitment_id governs whatever the rounding."""
-    from subnat.pathways import governing
+    from subnat.aggregate.pathways import governing
 
     years = np.array([2029, 2030, 2031])
     just_above, exact = 1.5 * 1.05, 1.575
@@ -274,7 +274,7 @@ def test_equal_levels_in_the_same_year_tie_on_commitment_id():
 def test_equal_levels_tie_to_the_larger_coverage():
     """Same level, coverage 0.5 (id a) and 1.0 (id b): b covers more of the actor and governs, so
     raising a's ambition to b's level cannot halve the impact (method §4, found by hypothesis)."""
-    from subnat.pathways import governing
+    from subnat.aggregate.pathways import governing
 
     years = np.array([2030])
     assert list(governing([2030, 2030], [False, False], [0.0, 0.0], ["a", "b"], years, [0.5, 1.0])) == [1]

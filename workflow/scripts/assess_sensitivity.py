@@ -1,8 +1,8 @@
-"""Thin wrapper: rule assess_sensitivity -> subnat.sensitivity.run_one."""
+"""Thin wrapper: rule assess_sensitivity -> subnat.aggregate.sensitivity.run_one."""
 
 from typing import TYPE_CHECKING
 
-from subnat.sensitivity import run_one
+from subnat.aggregate.sensitivity import run_one
 from subnat.workflow import run_logged
 
 if TYPE_CHECKING:

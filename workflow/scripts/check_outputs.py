@@ -1,8 +1,8 @@
-"""Thin wrapper: rule check_outputs -> subnat.checks.run."""
+"""Thin wrapper: rule check_outputs -> subnat.aggregate.checks.run."""
 
 from typing import TYPE_CHECKING
 
-from subnat.checks import run
+from subnat.aggregate.checks import run
 from subnat.workflow import run_logged
 
 if TYPE_CHECKING:

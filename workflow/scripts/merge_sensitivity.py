@@ -1,8 +1,8 @@
-"""Thin wrapper: rule merge_sensitivity -> subnat.sensitivity.merge."""
+"""Thin wrapper: rule merge_sensitivity -> subnat.aggregate.sensitivity.merge."""
 
 from typing import TYPE_CHECKING
 
-from subnat.sensitivity import merge
+from subnat.aggregate.sensitivity import merge
 from subnat.workflow import run_logged
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from subnat import posterior as P
 from subnat.achievement import model as M
+from subnat.achievement import posterior as P
 from subnat.achievement.predict import simulate
 
 #: Published ex-post figures (data.md §3) shown beside the model's numbers, never fitted to.

@@ -24,7 +24,7 @@ REDUCTION_TYPES = ("absolute", "baseline", "intensity_gdp", "intensity_capita", 
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> tuple[dict[str, np.ndarray], dict]:
-    from subnat.posterior import read_posterior
+    from subnat.achievement.posterior import read_posterior
 
     post, attrs = read_posterior(path, [p for p in PARAMS])
     return post, attrs

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import national_series, refdata
+from subnat.harmonize import national_csv, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -28,9 +28,9 @@ from subnat.sources import (
     climactor,
     epa_states,
     geo,
-    national,
     net_zero_tracker,
     sbti_targets,
+    us_national,
 )
 from subnat.sources._common import POSTAL_TO_STATE, exclusion_frame
 
@@ -84,7 +84,7 @@ CASES: dict[str, CaseSpec] = {
         sources=[
             "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
-            national_series.US2017_CPS_SOURCE,
+            national_csv.US2017_CPS_SOURCE,
             "Ensemble members: 2014 CAR and 2016 BR with-measures projections (AR4)",
         ],
     ),
@@ -323,14 +323,14 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
 
     # --- national
     if name == "us2017":
-        nat = national_series.us2017(
-            national.read_past_vintages(refdata.path(ref, "past_vintages_ar4")), spec.last_year)
+        nat = national_csv.us2017(
+            us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4")), spec.last_year)
     else:
         un = pd.read_csv(refdata.path(ref, "unfccc_annex1"))
         un = un[un["actor_id"] == "US"]
         gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
-        nat = national_series.us2023(
-            national.read_brvs_totals(refdata.path(ref, "brvs2023_totals")), gross,
+        nat = national_csv.us2023(
+            us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals")), gross,
             spec.last_year)
 
     tables = {

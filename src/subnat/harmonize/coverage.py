@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.case import load_case
+from subnat.case.load import load_case
 
 COLUMNS = ["actor_type", "actors", "commitments", "covered_mt", "covered_mt_net",
            "share_of_national", "share_of_national_net", "excluded_commitments", "year"]

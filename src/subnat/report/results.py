@@ -63,7 +63,7 @@ class CaseResults:
         """The year of the headline metric: the one sensitivity.csv used, else the config rule."""
         if self.sensitivity is not None and len(self.sensitivity):
             return int(self.sensitivity["year"].iloc[0])
-        from subnat.sensitivity import metric_year
+        from subnat.aggregate.sensitivity import metric_year
 
         return metric_year(self.config, self.reporting_years)
 

@@ -52,9 +52,9 @@ def write_assumptions(inputs: Mapping[str, str], outputs: Mapping[str, str]) -> 
 
 def make_tables(inputs: Mapping[str, object], outputs: Mapping[str, str]) -> None:
     """tables.xlsx."""
-    from subnat.report import tables
+    from subnat.report import workbook
 
-    tables.write_workbook(_results(inputs), str(inputs["assumptions"]), outputs["xlsx"])
+    workbook.write_workbook(_results(inputs), str(inputs["assumptions"]), outputs["xlsx"])
     log.info("wrote %s", outputs["xlsx"])
 
 

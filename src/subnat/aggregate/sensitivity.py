@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from subnat.assess import assess, scenario_names
-from subnat.case import load_case
+from subnat.aggregate.assess import assess, scenario_names
+from subnat.aggregate.national import base_year_emissions
+from subnat.case.load import load_case
 from subnat.config import for_case, resolve, set_dotted
 from subnat.errors import InputError, Problem
-from subnat.national import base_year_emissions
 from subnat.outputs import write_atomic, write_csv
 
 COLUMNS = ["case", "sensitivity", "description", "changes", "scenario", "year", "low", "central", "high",

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from subnat.assess import Assessment
-from subnat.national import base_year_emissions, headline_ndc, ndc_levels
+from subnat.aggregate.assess import Assessment
+from subnat.aggregate.national import base_year_emissions, headline_ndc, ndc_levels
 
 QUANTILES = {"p05": 0.05, "p17": 0.17, "p50": 0.50, "p83": 0.83, "p95": 0.95}
 SUMMARY_COLUMNS = [

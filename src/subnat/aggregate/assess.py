@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from subnat import draws as rnd
-from subnat.case import Case
-from subnat.commitments import Screened, screen
+from subnat.aggregate.engine import Draws, Prepared, Result, Structure, build_structure, run
+from subnat.aggregate.national import NationalSeries, member_draws, national_series
+from subnat.aggregate.pathways import Pathways, build_pathways
+from subnat.aggregate.screen import Screened, screen
+from subnat.case.load import Case
 from subnat.config import value as cfg
-from subnat.engine import Draws, Prepared, Result, Structure, build_structure, run
 from subnat.errors import ConsistencyError, InputError, Problem
-from subnat.national import NationalSeries, member_draws, national_series
-from subnat.pathways import Pathways, build_pathways
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,8 @@ def _ets_references(case: Case, screened: Screened, years: np.ndarray, config: M
     """Actor-level ETS references (method §3 alternative) and their log-scale forecast sd per group."""
     if cfg(config, "reference.method") != "ets" or screened.groups.empty:
         return {}, None
-    from subnat.commitments import _inventory_by_actor, emissions_series
-    from subnat.reference import ets_reference
+    from subnat.aggregate.reference import ets_reference
+    from subnat.aggregate.screen import _inventory_by_actor, emissions_series
 
     inventory = _inventory_by_actor(case.inventory)
     own: dict[int, np.ndarray] = {}

@@ -2,7 +2,7 @@
 
 `load_case` reads and checks every file and the relations between them. Structural problems
 raise InputError (all of them at once); row-level problems that only make one commitment
-impossible are left to `subnat.commitments.screen`, which excludes them with a reason code.
+impossible are left to `subnat.aggregate.screen.screen`, which excludes them with a reason code.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
+from subnat.case.csvfiles import Column, read_csv
 from subnat.config import key_lines, non_finite_problems, read_yaml, schema_problems
 from subnat.errors import InputError, Problem
-from subnat.tables import Column, read_csv
 
 ACTOR_TYPES = frozenset({"region", "city", "company"})
 JURISDICTION_TYPES = frozenset({"region", "city"})
@@ -262,7 +262,7 @@ def _default_scopes(case: Case) -> None:
 
 def check_relations(case: Case) -> None:
     """Cross-file checks: ids, parents, cycles, location shares, CPS coverage, scopes."""
-    from subnat.scopes import ScopeError, parse_scope
+    from subnat.case.scopes import ScopeError, parse_scope
 
     problems: list[Problem] = []
     actors = case.actors

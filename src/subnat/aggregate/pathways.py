@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from subnat.aggregate.national import NationalSeries
 from subnat.config import value as cfg
-from subnat.national import NationalSeries
 
 
 @dataclass

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from subnat.sources import national
+from subnat.sources import us_national
 
 #: Published figures behind the us2017 CPS (data.md §3; NewClimate Institute & The Climate
 #: Group, July 2017 draft of "States, cities and businesses leading the way", Sept 2017).
@@ -52,7 +52,7 @@ def _frame(series: str, values: pd.Series, source: str) -> pd.DataFrame:
 
 def us2017(vintages: pd.DataFrame, last_year: int = 2030) -> pd.DataFrame:
     """national.csv rows of us2017 from the AR4 past-vintages table."""
-    hist_all = national.net_total_series(vintages, "2021 CAR", "WM_highseq")
+    hist_all = us_national.net_total_series(vintages, "2021 CAR", "WM_highseq")
     hist = hist_all[(hist_all.index >= 1990) & (hist_all.index <= 2015)]
     src_h = "2021 CAR (US 7th National Communication) net GHG incl. LULUCF, AR4, via BTR pipeline"
     frames = [_frame("history", hist, src_h)]
@@ -68,7 +68,7 @@ def us2017(vintages: pd.DataFrame, last_year: int = 2030) -> pd.DataFrame:
     frames.append(_frame("cps:NCI2017_current_admin", cps, US2017_CPS_SOURCE))
     for pub, tag in (("2014 CAR", "CAR2014"), ("2016 BR", "BR2016")):
         for seq in ("WM_highseq", "WM_lowseq"):
-            m = national.net_total_series(vintages, pub, seq)
+            m = us_national.net_total_series(vintages, pub, seq)
             ratio = e2015 / m.loc[2015]
             mem = pd.Series({y: hist.loc[y] if y <= 2015 else m.loc[y] * ratio for y in years})
             frames.append(_frame(

@@ -2,11 +2,11 @@
 
 Draws are processed in chunks so memory stays bounded (about CHUNK_BYTES per draw-dependent
 array), two chunks at a time on two threads (the compiled kernel releases the GIL); overlaps are
-removed per draw, never on means. `subnat.naive` is the loop version the tests compare with.
+removed per draw, never on means. `subnat.testing.naive` is the loop version the tests compare with.
 
 Why a compiled kernel and not numpy: a numpy version materialises (groups x years x draws)
 arrays and passes over them a dozen times, so it is bound by memory traffic. The kernel keeps
-one draw's per-group values in cache and makes a single pass (measured: `python -m subnat.bench`).
+one draw's per-group values in cache and makes a single pass (measured: `python -m subnat.testing.bench`).
 
 Layout: groups are sorted so that actors with targets ("units") come as jurisdictions first,
 ordered by depth in the tree of jurisdictions with targets (parents before children), then
@@ -27,7 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from subnat import draws as rnd
-from subnat.pathways import Pathways
+from subnat.aggregate.pathways import Pathways
 
 CHUNK_BYTES = 64 * 2**20
 THREADS = max(1, min(2, os.cpu_count() or 1))

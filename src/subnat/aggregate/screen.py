@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from subnat.case import TARGET_TYPES, Case
+from subnat.aggregate.national import NationalSeries
+from subnat.case.load import TARGET_TYPES, Case
+from subnat.case.scopes import parse_scope, scope_key, scope_weights
 from subnat.config import value as cfg
-from subnat.national import NationalSeries
-from subnat.scopes import parse_scope, scope_key, scope_weights
 
 log = logging.getLogger(__name__)
 

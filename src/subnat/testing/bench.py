@@ -1,7 +1,7 @@
 """Benchmark of the per-draw aggregation on a synthetic nested case (not a test: run by hand).
 
-    python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
-    python -m subnat.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000
+    python -m subnat.testing.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
+    python -m subnat.testing.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000
 
 Builds regions, cities inside them (some two levels deep) and companies with locations, runs the
 full per-draw aggregation (CPS ensemble, data error, achievement draws, every overlap rule) and
@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from subnat import draws as rnd
-from subnat import naive
-from subnat.case import Case, CaseMeta
-from subnat.commitments import screen
+from subnat.aggregate.engine import Draws, Prepared, build_structure, run
+from subnat.aggregate.national import national_series
+from subnat.aggregate.pathways import build_pathways
+from subnat.aggregate.screen import screen
+from subnat.case.load import Case, CaseMeta
 from subnat.config import load
-from subnat.engine import Draws, Prepared, build_structure, run
-from subnat.national import national_series
-from subnat.pathways import build_pathways
+from subnat.testing import naive
 
 KINDS = np.array(["absolute", "absolute", "net_zero", "baseline", "fixed_level", "peaking"])
 
@@ -178,7 +178,8 @@ def scaling(actors: Sequence[int], draws: Sequence[int], first_year: int, last_y
         for n_draws in draws:
             runs = []
             for _ in range(repeats):
-                out = subprocess.run([sys.executable, "-m", "subnat.bench", "aggregate", "--actors", str(n_actors),
+                out = subprocess.run([sys.executable, "-m", "subnat.testing.bench", "aggregate",
+                                      "--actors", str(n_actors),
                                       "--draws", str(n_draws), "--first-year", str(first_year),
                                       "--last-year", str(last_year), "--json"],
                                      check=True, capture_output=True, text=True)
@@ -193,7 +194,7 @@ def scaling(actors: Sequence[int], draws: Sequence[int], first_year: int, last_y
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m subnat.bench")
+    parser = argparse.ArgumentParser(prog="python -m subnat.testing.bench")
     sub = parser.add_subparsers(required=True, dest="command")
     p = sub.add_parser("aggregate", help="time the per-draw aggregation on a synthetic case")
     p.add_argument("--actors", type=int, default=20000)

@@ -1,7 +1,7 @@
 """Reference implementation of the per-draw aggregation: plain loops, written to be read.
 
 It follows method.md §3-§8 line by line, independently of the precomputed arrays of
-`subnat.pathways` and the vectorised `subnat.engine`, which the tests check against it.
+`subnat.aggregate.pathways` and the vectorised `subnat.aggregate.engine`, which the tests check against it.
 Slow by design: use it on small cases only.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from subnat.aggregate.national import NationalSeries
+from subnat.aggregate.pathways import governing
 from subnat.config import value as cfg
-from subnat.national import NationalSeries
-from subnat.pathways import governing
 
 
 def aggregate(case_actors: pd.DataFrame, locations: pd.DataFrame, commitments: pd.DataFrame,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from subnat.case import Case
+from subnat.case.load import Case
 from subnat.errors import InputError, Problem
 
 RANGE_STEPS = 21  # `range` CPS: evenly spaced levels between the lowest and highest member

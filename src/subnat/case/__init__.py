@@ -1,0 +1,1 @@
+"""Case folders: reading the CSV files, checking them against each other, scopes (interfaces.md §2)."""

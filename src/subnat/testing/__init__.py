@@ -1,0 +1,1 @@
+"""Test oracles and benchmarks: not on the production path (nothing in subnat imports them)."""
