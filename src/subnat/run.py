@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from subnat.aggregate import metrics
-from subnat.aggregate.assess import assess, scenario_names
+from subnat.aggregate.assess import assess
+from subnat.aggregate.scenarios import scenario_names
 from subnat.case.load import load_case
 from subnat.config import for_case
 from subnat.config import value as cfg

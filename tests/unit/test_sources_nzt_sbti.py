@@ -7,7 +7,7 @@ import pytest
 from sources_fixtures import write_nzt, write_sbti
 
 from subnat.sources import net_zero_tracker, sbti_targets
-from subnat.sources._common import state_id
+from subnat.sources.common import state_id
 
 
 @pytest.fixture(scope="module")

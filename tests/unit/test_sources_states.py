@@ -6,7 +6,7 @@ import pytest
 from sources_fixtures import FIXTURES, write_eia
 
 from subnat.sources import c2es_states, eia_states, epa_states
-from subnat.sources._common import state_id
+from subnat.sources.common import state_id
 
 
 def test_c2es_read_fractions_ranges_and_ids():

@@ -1,7 +1,7 @@
 # Results people read (issue 7): assumption register, workbook, IAMC export, figures, report.md and
 # the Snakemake HTML report (`snakemake --report results/report.html`).
 # Reads config: scenarios (figure list), sensitivity.enabled/cases (tornado), report.languages.
-from subnat.aggregate.assess import scenario_names
+from subnat.aggregate.scenarios import scenario_names
 from subnat.report.layout import figure_names
 
 

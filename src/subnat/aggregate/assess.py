@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Draws, Prepared, Result, Structure, build_structure, run
 from subnat.aggregate.national import NationalSeries, member_draws, national_series
 from subnat.aggregate.pathways import Pathways, build_pathways
+from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, screen
 from subnat.case.load import Case
 from subnat.config import value as cfg
@@ -23,7 +23,6 @@ from subnat.errors import ConsistencyError, InputError, Problem
 
 log = logging.getLogger(__name__)
 
-DETERMINISTIC = ("no_nsa", "full_implementation")
 
 
 @dataclass
@@ -41,27 +40,6 @@ class Assessment:
     members: np.ndarray
     results: dict[str, Result]
     fractions: np.ndarray | None  # (C, S) achievement draws of the expected scenario
-
-
-def scenario_names(config: Mapping[str, Any], requested: Sequence[str] | None = None) -> list[str]:
-    """Scenario names from config (`fixed` expands to fixed_<x>) or as requested."""
-    enabled = list(config["scenarios"]["enabled"])
-    names: list[str] = []
-    for name in enabled:
-        if name == "fixed":
-            names += [f"fixed_{x:g}" for x in cfg(config, "scenarios.fixed_fractions")]
-        else:
-            names.append(name)
-    if not requested:
-        return names
-    for name in requested:
-        if name not in ("no_nsa", "full_implementation", "expected") and not re.fullmatch(r"fixed_[0-9.]+", name):
-            raise InputError(Problem("--scenario", None, None,
-                                     f"unknown scenario '{name}': expected no_nsa, full_implementation, "
-                                     "expected or fixed_<x> (e.g. fixed_0.5)"))
-        if name.startswith("fixed_") and not 0 <= float(name.removeprefix("fixed_")) <= 1:
-            raise InputError(Problem("--scenario", None, None, f"{name}: the fraction must lie in [0, 1]"))
-    return list(dict.fromkeys(requested))
 
 
 def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_draws: int, seed: int,

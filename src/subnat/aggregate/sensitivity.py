@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from subnat.aggregate.assess import assess, scenario_names
+from subnat.aggregate.assess import assess
 from subnat.aggregate.national import base_year_emissions
+from subnat.aggregate.scenarios import scenario_names
 from subnat.case.load import load_case
 from subnat.config import for_case, resolve, set_dotted
 from subnat.errors import InputError, Problem

@@ -32,7 +32,7 @@ from subnat.sources import (
     sbti_targets,
     us_national,
 )
-from subnat.sources._common import POSTAL_TO_STATE, exclusion_frame
+from subnat.sources.common import POSTAL_TO_STATE, exclusion_frame
 
 COMMITMENT_COLUMNS = [
     "commitment_id", "actor_id", "target_type", "target_year", "value", "base_year",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from subnat.sources._common import exclusion_frame
+from subnat.sources.common import exclusion_frame
 
 DEFAULT_PRIORITY = ["hand", "c2es_states", "cdp_targets", "net_zero_tracker", "sbti_targets"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from subnat.sources._common import state_id
 from subnat.sources.climactor import NameDictionary
+from subnat.sources.common import state_id
 from subnat.sources.geo import CityIndex
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from subnat.sources._common import exclusion_frame
+from subnat.sources.common import exclusion_frame
 
 PER_CAPITA_RANGE = (1.0, 60.0)
 MAX_RATIO = 4.0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import exclusion_frame, source_label, state_id, to_float
+from subnat.sources.common import exclusion_frame, source_label, state_id, to_float
 
 TARGET_TYPES = {"Absolute emission reduction": "absolute"}
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, exclusion_frame, source_label
+from subnat.sources.common import T_PER_MT, exclusion_frame, source_label
 
 _VARIANTS: dict[str, tuple[str, ...]] = {
     "reporting_year": ("year reported to cdp", "reporting year"),

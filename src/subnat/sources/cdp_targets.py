@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, excluder, exclusion_frame, source_label
+from subnat.sources.common import T_PER_MT, excluder, exclusion_frame, source_label
 
 _COLS = {
     "year reported to cdp": "reporting_year",

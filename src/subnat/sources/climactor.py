@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import slug
+from subnat.sources.common import slug
 
 _LEGAL = re.compile(
     r"\b(inc|incorporated|corp|corporation|co|company|llc|ltd|limited|plc|lp|holdings?|group"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import source_label, state_id
+from subnat.sources.common import source_label, state_id
 
 
 def read(path: str | Path) -> pd.DataFrame:

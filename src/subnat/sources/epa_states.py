@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, source_label
+from subnat.sources.common import T_PER_MT, source_label
 
 
 def read(path: str | Path) -> pd.DataFrame:

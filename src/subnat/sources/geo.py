@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import POSTAL_TO_STATE, US_STATES, slug, source_label
+from subnat.sources.common import POSTAL_TO_STATE, US_STATES, slug, source_label
 
 
 def read_unlocode(path: str | Path) -> pd.DataFrame:

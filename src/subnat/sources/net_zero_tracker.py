@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import T_PER_MT, excluder, exclusion_frame, source_label
+from subnat.sources.common import T_PER_MT, excluder, exclusion_frame, source_label
 
 #: Above this level (tCO2e/yr, about the world's annual total) a figure is a unit error.
 MAX_PLAUSIBLE_T = 6e10

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import source_label
+from subnat.sources.common import source_label
 
 SHEET = "Appendix - Download"
 

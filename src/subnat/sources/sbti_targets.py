@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import excluder, exclusion_frame, source_label
+from subnat.sources.common import excluder, exclusion_frame, source_label
 
 _SCOPE = re.compile(
     r"scopes?\s*(1|2|3)((?:(?:\s*(?:,|and|\+|&|/))+\s*(?:scope\s*)?(?:1|2|3)\b)*)", re.I

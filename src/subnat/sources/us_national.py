@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources._common import source_label, to_float
+from subnat.sources.common import source_label, to_float
 
 
 class DraftFileError(ValueError):
