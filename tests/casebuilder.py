@@ -10,8 +10,9 @@ import pandas as pd
 import yaml
 
 from subnat.aggregate.assess import Assessment, assess
+from subnat.aggregate.settings import method_settings
 from subnat.case.load import load_case
-from subnat.config import deep_merge, load
+from subnat.config import deep_merge, load, with_sampling
 
 COMMITMENT_COLUMNS = ["commitment_id", "actor_id", "target_type", "target_year", "value", "base_year",
                       "base_year_emissions_mt", "coverage", "scope", "status", "in_national_projection",
@@ -51,8 +52,8 @@ def write_case(folder: Path, actors: list[dict], inventory: list[dict], commitme
 
 def run(folder: Path, scenarios: tuple[str, ...] = ("full_implementation",), draws: int = 1, seed: int = 1,
         overrides: dict[str, Any] | None = None) -> Assessment:
-    config = load([], overrides)
-    return assess(load_case(folder), config, list(scenarios), draws, seed)
+    settings = method_settings(with_sampling(load([], overrides), draws, seed))
+    return assess(load_case(folder), settings, list(scenarios))
 
 
 def override(**dotted: Any) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from subnat.config import load
+from subnat.aggregate.settings import MethodSettings, method_settings
+from subnat.config import load, with_sampling
 from tests.casebuilder import override, write_case
 
 TYPES = ["absolute", "baseline", "intensity_gdp", "fixed_level", "net_zero", "renewable_electricity", "peaking"]
@@ -108,4 +109,9 @@ def config_for(**dotted: Any) -> dict[str, Any]:
     return _CONFIGS[key]
 
 
-__all__ = ["case_specs", "config_for", "ensemble", "materialise", "np"]
+def settings_for(draws: int = 1, seed: int = 7, **dotted: Any) -> MethodSettings:
+    """The method settings of `config_for(**dotted)` with the given draws and seed."""
+    return method_settings(with_sampling(config_for(**dotted), draws, seed))
+
+
+__all__ = ["case_specs", "config_for", "ensemble", "materialise", "np", "settings_for"]

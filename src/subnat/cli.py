@@ -102,15 +102,14 @@ def _non_negative(text: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from subnat.aggregate.assess import prepare
     from subnat.aggregate.national import national_series
     from subnat.aggregate.screen import screen
-    from subnat.case.load import load_case
     from subnat.config import load
-    from subnat.config import value as cfg
 
-    config = load(_config_files(args.config))
-    case = load_case(args.case)
-    screened = screen(case, config, national_series(case, cfg(config, "uncertainty.cps")))
+    run = prepare(args.case, load(_config_files(args.config)))
+    case, settings = run.case, run.settings
+    screened = screen(case, settings.screen, national_series(case, settings.uncertainty.cps))
     print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
           f"{len(screened.commitments)} assessable, {len(screened.exclusions)} would be excluded)")
     for row in screened.exclusions.itertuples(index=False):

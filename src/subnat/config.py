@@ -237,6 +237,16 @@ def for_case(config: Mapping[str, Any], case: str) -> dict[str, Any]:
     return resolve(deep_merge(config, overrides), origin=f"case_overrides.{case}")
 
 
+def with_sampling(config: Mapping[str, Any], draws: int | None = None, seed: int | None = None
+                  ) -> dict[str, Any]:
+    """The config with command-line draws and seed written in (None keeps the config's), so
+    `config.resolved.yaml` and the provenance hash say what actually ran."""
+    sampling = config["sampling"]
+    draws = int(draws if draws is not None else value(config, "sampling.draws"))
+    seed = int(seed if seed is not None else sampling["random_seed"])
+    return {**config, "sampling": {**sampling, "random_seed": seed, "draws": {**sampling["draws"], "value": draws}}}
+
+
 def value(config: Mapping[str, Any], dotted: str) -> Any:
     """The value at a dotted key, unwrapping assumption objects {value, source, ...}."""
     node: Any = config

@@ -14,41 +14,33 @@ from typing import Any
 import numpy as np
 
 from subnat.aggregate import metrics
-from subnat.aggregate.assess import assess
+from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.scenarios import scenario_names
-from subnat.case.load import load_case
-from subnat.config import for_case
-from subnat.config import value as cfg
 from subnat.errors import InputError, Problem
 from subnat.outputs import staging, write_csv, write_yaml
 from subnat.provenance import stamp
 
 log = logging.getLogger(__name__)
 
-TABLES = ("summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv")
-
-
 def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
              scenarios: Sequence[str] | None = None, draws: int | None = None, seed: int | None = None,
              posterior: str | Path | None = None) -> Path:
     """Assess one case and write its outputs into `out_dir` (all of them, or none on error)."""
     started = time.perf_counter()
-    loaded = load_case(case)
+    run = prepare(case, config, draws, seed)
+    loaded = run.case
     if Path(out_dir).resolve() == loaded.path.resolve():
         # national.csv and commitments.csv are both inputs and outputs: never overwrite the user's case
         raise InputError(Problem(str(out_dir), None, None,
                                  "the output folder is the case folder; outputs would overwrite the inputs "
                                  "(choose another --out)"))
-    config = for_case(config, loaded.meta.name)
-    names = scenario_names(config, scenarios)
-    n_draws = int(draws if draws is not None else cfg(config, "sampling.draws"))
-    seed = int(seed if seed is not None else config["sampling"]["random_seed"])
-    resolved = _resolved(config, n_draws, seed)
-    a = assess(loaded, resolved, names, n_draws, seed, posterior if "expected" in names else None)
+    names = scenario_names(run.config, scenarios)
+    a = assess(loaded, run.settings, names, posterior if "expected" in names else None)
     inputs = {name: path for name, path in loaded.files.items()}
     if posterior is not None and "expected" in names:
         inputs["posterior.nc"] = Path(posterior)
-    provenance = stamp(resolved, inputs, case=loaded.meta.name, scenarios=names, draws=n_draws, seed=seed)
+    provenance = stamp(run.config, inputs, case=loaded.meta.name, scenarios=names, draws=run.settings.draws,
+                       seed=run.settings.seed)
     out_dir = Path(out_dir)
     with staging(out_dir) as tmp:
         write_csv(metrics.summary(a), tmp / "summary.csv")
@@ -61,18 +53,10 @@ def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
         ds.attrs |= {"config_sha256": provenance["config_sha256"], "git_commit": provenance["git_commit"],
                      "subnat_version": provenance["versions"].get("subnat", "")}
         ds.to_netcdf(tmp / "draws.nc", engine="h5netcdf")
-        write_yaml(resolved, tmp / "config.resolved.yaml")
+        write_yaml(run.config, tmp / "config.resolved.yaml")
         write_yaml(provenance, tmp / "provenance.yaml")
     log.info("%s: wrote %s in %.1f s", loaded.meta.name, out_dir, time.perf_counter() - started)
     return out_dir
-
-
-def _resolved(config: Mapping[str, Any], n_draws: int, seed: int) -> dict[str, Any]:
-    """The config actually used: command-line draws and seed written back in."""
-    resolved = dict(config)
-    resolved["sampling"] = {**config["sampling"], "random_seed": seed,
-                            "draws": {**config["sampling"]["draws"], "value": n_draws}}
-    return resolved
 
 
 def headline(summary_path: str | Path) -> str:

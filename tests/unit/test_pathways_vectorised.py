@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from subnat.aggregate.national import NationalSeries, national_series
 from subnat.aggregate.pathways import Pathways, build_pathways, governing
 from subnat.aggregate.screen import screen
+from subnat.aggregate.settings import method_settings
 from subnat.case.load import load_case
-from subnat.config import value as cfg
 from tests.casebuilder import write_case
 from tests.strategies import case_specs, config_for, ensemble
 
@@ -32,9 +32,9 @@ def loop_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Nat
     shape = (n_groups, n_years, n_members)
     X, U, V, PB = np.zeros(shape), np.zeros(shape), np.full(shape, -np.inf), np.zeros(shape)
     kw, gov = np.zeros((n_groups, n_years)), np.zeros((n_groups, n_years), dtype=np.int64)
-    s = {"after": cfg(config, "pathway.after_target"), "residual": cfg(config, "net_zero.residual_share"),
-         "re_share": cfg(config, "renewable_electricity.reference_share"),
-         "elec": cfg(config, "renewable_electricity.electricity_share_of_emissions")}
+    p = method_settings(config).pathway
+    s = {"after": p.after_target, "residual": p.residual_share, "re_share": p.reference_share,
+         "elec": p.electricity_share}
     nat = national.index
     t_pos = years - national.years[0]
     by_group = commitments.groupby("group").indices if len(commitments) else {}
@@ -143,7 +143,7 @@ def assert_same(fast: Pathways, slow: Pathways) -> None:
 
 
 def check(groups, commitments, national, years, config, own=None) -> Pathways:
-    fast = build_pathways(groups, commitments, national, years, config, own)
+    fast = build_pathways(groups, commitments, national, years, method_settings(config).pathway, own)
     assert_same(fast, loop_pathways(groups, commitments, national, years, config, own))
     return fast
 
@@ -154,7 +154,7 @@ def screened_case(spec: dict[str, Any], config: Any, first_year: int = 2012, rul
                                     national=ensemble(), locations=spec.get("locations") or None,
                                     drivers=spec.get("drivers") or None, meta={"years": [first_year, 2036]}))
     national = national_series(case, rule)
-    return screen(case, config, national), national
+    return screen(case, method_settings(config).screen, national), national
 
 
 # --- random cases ---

@@ -14,7 +14,7 @@ from subnat.aggregate.assess import assess
 from subnat.aggregate.engine import Draws, run
 from subnat.case.load import load_case
 from subnat.testing import naive
-from tests.strategies import case_specs, config_for, ensemble, materialise
+from tests.strategies import case_specs, ensemble, materialise, settings_for
 
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -26,7 +26,7 @@ def loaded(spec, national=None):
 
 def assessed(spec, scenarios=("full_implementation",), draws=3, national=None, case=None, **dotted):
     case = case if case is not None else loaded(spec, national)
-    return assess(case, config_for(**dotted), list(scenarios), draws, 7)
+    return assess(case, settings_for(draws, 7, **dotted), list(scenarios))
 
 
 @EXAMPLES

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from subnat.aggregate.screen import screen
+from subnat.aggregate.settings import method_settings
 from subnat.config import load
 from tests.casebuilder import approx, group_value, override, run, total, write_case
 
@@ -225,7 +226,7 @@ def test_exclusion_reasons(tmp_path, row, code):
     from subnat.case.load import load_case
 
     case = load_case(folder)
-    screened = screen(case, config, national_series(case, "ensemble"))
+    screened = screen(case, method_settings(config).screen, national_series(case, "ensemble"))
     assert list(screened.exclusions["reason_code"]) == [code]
     assert screened.commitments.empty
 

@@ -13,16 +13,16 @@ import pandas as pd
 
 from subnat import draws as rnd
 from subnat.aggregate.engine import Draws, Prepared, Result, Structure, build_structure, run
-from subnat.aggregate.national import NationalSeries, member_draws, national_series
+from subnat.aggregate.national import NationalSeries, member_draws, national_series, ndc_levels
 from subnat.aggregate.pathways import Pathways, build_pathways
 from subnat.aggregate.scenarios import DETERMINISTIC
-from subnat.aggregate.screen import Screened, screen
-from subnat.case.load import Case
-from subnat.config import value as cfg
+from subnat.aggregate.screen import Screened, emissions_series, screen
+from subnat.aggregate.settings import MethodSettings, ReferenceSettings, UncertaintySettings, method_settings
+from subnat.case.load import Case, load_case
+from subnat.config import for_case, with_sampling
 from subnat.errors import ConsistencyError, InputError, Problem
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Assessment:
     """Everything the output writers need."""
 
     case: Case
-    config: Mapping[str, Any]
+    settings: MethodSettings
     screened: Screened
     national: NationalSeries
     years: np.ndarray
@@ -39,30 +39,50 @@ class Assessment:
     prepared: Prepared  # the engine's inputs, shared by every scenario and the consistency check
     members: np.ndarray
     results: dict[str, Result]
+    ndcs: dict[str, list[dict]]  # per scenario: every NDC's level in its target year, by draw
     fractions: np.ndarray | None  # (C, S) achievement draws of the expected scenario
 
 
-def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_draws: int, seed: int,
+@dataclass(frozen=True)
+class CaseRun:
+    """One case ready to assess: the loaded case, its config (per-case settings merged, the draws and
+    seed actually used written in) and the method settings read from that config."""
+
+    case: Case
+    config: dict[str, Any]
+    settings: MethodSettings
+
+
+def prepare(case: str | Path, config: Mapping[str, Any], draws: int | None = None,
+            seed: int | None = None) -> CaseRun:
+    """The prologue every assessment shares (`subnat run`, rule assess_case, the sensitivity runs)."""
+    loaded = load_case(case)
+    resolved = with_sampling(for_case(config, loaded.meta.name), draws, seed)
+    return CaseRun(loaded, resolved, method_settings(resolved))
+
+
+def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
            posterior: str | Path | None = None) -> Assessment:
     """Run every requested scenario of one case."""
-    national = national_series(case, cfg(config, "uncertainty.cps"))
-    screened = screen(case, config, national)
-    years = np.arange(case.meta.first_year, case.meta.last_year + 1)
+    n_draws, seed = settings.draws, settings.seed
+    national = national_series(case, settings.uncertainty.cps)
+    screened = screen(case, settings.screen, national)
+    years = np.asarray(case.meta.years)
     log.info("%s: %d commitments kept in %d groups, %d excluded", case.meta.name,
              len(screened.commitments), len(screened.groups), len(screened.exclusions))
-    own, ets_sd = _ets_references(case, screened, years, config)
-    paths = build_pathways(screened.groups, screened.commitments, national, years, config, own)
+    own, ets_sd = _ets_references(screened, years, settings.reference, settings.uncertainty.ets_paths)
+    paths = build_pathways(screened.groups, screened.commitments, national, years, settings.pathway, own)
     structure = build_structure(
         case.actors, screened.groups, screened.commitments, case.company_locations, paths.gov,
-        nested=cfg(config, "overlap.nested") == "max_ambition",
-        companies=cfg(config, "overlap.companies") == "max_ambition",
-        subtract_flagged=cfg(config, "overlap.subtract_in_national_projection"),
+        nested=settings.overlap.nested_max_ambition,
+        companies=settings.overlap.companies_max_ambition,
+        subtract_flagged=settings.overlap.subtract_in_national_projection,
     )
     prepared = Prepared(paths, structure)
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
-    national_index = national.index[:, years - national.years[0]]
+    national_index = national.over(years)
     report = np.asarray(case.meta.reporting_years) - years[0]
-    factor = _draw_factor(_data_error(screened, config, seed), ets_sd, seed)
+    factor = _draw_factor(_data_error(screened, settings.uncertainty, seed), ets_sd, seed)
     fractions = None
     results: dict[str, Result] = {}
     for name in scenarios:
@@ -70,22 +90,23 @@ def assess(case: Case, config: Mapping[str, Any], scenarios: Sequence[str], n_dr
         if name in DETERMINISTIC:
             spec = Draws(members, None, 0.0 if name == "no_nsa" else 1.0)
         elif name == "expected":
-            fractions = _achievement(screened.commitments, config, posterior, n_draws, seed)
+            fractions = _achievement(screened.commitments, settings, posterior)
             spec = Draws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
         else:
             spec = Draws(members, factor, float(name.removeprefix("fixed_")))
         results[name] = run(prepared, national_index, spec, report)
-    assessment = Assessment(case, config, screened, national, years, paths, structure, prepared, members, results,
-                            fractions)
+    ndcs = {name: ndc_levels(case, r.cps, years) for name, r in results.items()}
+    assessment = Assessment(case, settings, screened, national, years, paths, structure, prepared, members, results,
+                            ndcs, fractions)
     check_consistency(assessment)
     return assessment
 
 
-def _data_error(screened: Screened, config: Mapping[str, Any], seed: int):
+def _data_error(screened: Screened, uncertainty: UncertaintySettings, seed: int):
     """Lognormal data-error factor per actor and draw (median 1), mapped to groups (method §9)."""
-    if not cfg(config, "uncertainty.actor_data_error") or screened.groups.empty:
+    if not uncertainty.actor_data_error or screened.groups.empty:
         return None
-    sigma_by_type = cfg(config, "uncertainty.actor_data_sigma")
+    sigma_by_type = uncertainty.actor_data_sigma
     actors = list(dict.fromkeys(screened.groups["actor_id"]))
     position = {a: i for i, a in enumerate(actors)}
     first_group = screened.groups.drop_duplicates("actor_id").set_index("actor_id")
@@ -98,26 +119,25 @@ def _data_error(screened: Screened, config: Mapping[str, Any], seed: int):
     return factor
 
 
-def _ets_references(case: Case, screened: Screened, years: np.ndarray, config: Mapping[str, Any]
+def _ets_references(screened: Screened, years: np.ndarray, reference: ReferenceSettings, noise: bool
                     ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:
-    """Actor-level ETS references (method §3 alternative) and their log-scale forecast sd per group."""
-    if cfg(config, "reference.method") != "ets" or screened.groups.empty:
+    """Actor-level ETS references (method §3 alternative) and their log-scale forecast sd per group
+    (None unless `noise`, the uncertainty.ets_paths switch)."""
+    if reference.method != "ets" or screened.groups.empty:
         return {}, None
-    from subnat.aggregate.reference import ets_reference
-    from subnat.aggregate.screen import _inventory_by_actor, emissions_series
+    from subnat.aggregate.reference import ets_reference  # statsmodels: imported only when used
 
-    inventory = _inventory_by_actor(case.inventory)
     own: dict[int, np.ndarray] = {}
     sd = np.zeros(len(screened.groups))
     for g, group in enumerate(screened.groups.itertuples(index=False)):
-        fitted = ets_reference(emissions_series(inventory, group.actor_id, group.scope), years,
-                               cfg(config, "reference.ets_damped_trend"), cfg(config, "reference.ets_min_years"))
+        fitted = ets_reference(emissions_series(screened.inventory, group.actor_id, group.scope), years,
+                               reference.ets_damped_trend, reference.ets_min_years)
         if fitted is None:
             log.info("%s (%s): history too short for ETS, growth index kept", group.actor_id, group.scope)
             continue
         own[g] = fitted.path
         sd[g] = fitted.log_sd
-    use_noise = cfg(config, "uncertainty.ets_paths") and sd.any()
+    use_noise = noise and sd.any()
     return own, sd if use_noise else None
 
 
@@ -133,8 +153,8 @@ def _draw_factor(data_error, ets_sd: np.ndarray | None, seed: int):
     return factor
 
 
-def _achievement(commitments: pd.DataFrame, config: Mapping[str, Any], posterior: str | Path | None,
-                 n_draws: int, seed: int) -> np.ndarray:
+def _achievement(commitments: pd.DataFrame, settings: MethodSettings, posterior: str | Path | None
+                 ) -> np.ndarray:
     """Delivered fractions (C, S) from the achievement model's posterior (method §9.1)."""
     if posterior is None or not Path(posterior).is_file():
         raise InputError(Problem(str(posterior or "posterior.nc"), None, None,
@@ -142,14 +162,15 @@ def _achievement(commitments: pd.DataFrame, config: Mapping[str, Any], posterior
                                  "`snakemake results/achievement/posterior.nc` or pass --posterior"))
     from subnat.achievement.predict import draw_fractions, mean_fractions
 
+    n_draws, seed = settings.draws, settings.seed
     if commitments.empty:
         return np.zeros((0, n_draws))
     table = commitments[["commitment_id", "actor_type", "target_type", "value", "base_year", "target_year",
                          "status"]].copy()
     # the model's data source of each commitment (a citation string is not a source: config maps types)
-    mapping = cfg(config, "achievement.prediction_sources")
+    mapping = settings.prediction_sources
     table["source"] = [mapping[t] if mapping[t] != "new" else f"new:{t}" for t in table["actor_type"]]
-    if cfg(config, "uncertainty.achievement"):
+    if settings.uncertainty.achievement:
         return np.asarray(draw_fractions(posterior, table, n_draws, rnd.sub_seed(seed, "achievement")), float)
     mean = np.asarray(mean_fractions(posterior, table), float)
     return np.repeat(mean[:, None], n_draws, axis=1)
@@ -161,10 +182,9 @@ def check_consistency(a: Assessment) -> None:
     Coverage is checked on the reported data (no data-error draws: a perturbed draw may exceed the
     nation by noise alone), once per CPS member; the deterministic scenarios are the same
     computation for the members they drew, so they are not checked again."""
-    tolerance = cfg(a.config, "checks.consistency_tolerance")
+    tolerance = a.settings.consistency_tolerance
     members = np.arange(len(a.national.names))
-    index = a.national.index[:, a.years - a.national.years[0]]
-    reported = run(a.prepared, index, Draws(members, None, 1.0))
+    reported = run(a.prepared, a.national.over(a.years), Draws(members, None, 1.0))
     ratio = reported.coverage / np.where(reported.cps > 0, reported.cps, np.nan)
     if ratio.size and np.nanmax(ratio) > 1 + tolerance:
         t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)

@@ -7,7 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from subnat.aggregate.assess import Assessment
-from subnat.aggregate.national import base_year_emissions, headline_ndc, ndc_levels
+from subnat.aggregate.national import base_year_emissions, headline_ndc, pct_below_base
 
 QUANTILES = {"p05": 0.05, "p17": 0.17, "p50": 0.50, "p83": 0.83, "p95": 0.95}
 SUMMARY_COLUMNS = [
@@ -29,13 +29,13 @@ def summary(a: Assessment) -> pd.DataFrame:
     base = base_year_emissions(a.case, a.case.meta.base_year)
     rows = []
     for name, r in a.results.items():
-        ndcs = ndc_levels(a.case, r.cps, a.years)
+        ndcs = a.ndcs[name]
         for year in a.case.meta.reporting_years:
             t = year - a.years[0]
             emissions = r.cps[t] - r.net[t]
             row = {"case": a.case.meta.name, "scenario": name, "year": year}
             row |= _q("emissions_mt", emissions)
-            row |= _q("pct_below_base", 100.0 * (1.0 - emissions / base))
+            row |= _q("pct_below_base", pct_below_base(emissions, base))
             row |= _q("net_reduction_mt", r.net[t])
             row["gross_reduction_mt_p50"] = float(np.quantile(r.gross[t], 0.5))
             ndc = headline_ndc(ndcs, year)
@@ -96,7 +96,7 @@ def ndc_table(a: Assessment) -> pd.DataFrame:
     """ndc.csv: every NDC level of the case against every scenario in its target year."""
     rows = []
     for name, r in a.results.items():
-        for ndc in ndc_levels(a.case, r.cps, a.years):
+        for ndc in a.ndcs[name]:
             t = ndc["target_year"] - a.years[0]
             if not 0 <= t < len(a.years):
                 continue

@@ -30,6 +30,10 @@ class NationalSeries:
     def position(self, year: int | np.ndarray) -> np.ndarray | int:
         return np.asarray(year) - self.years[0]
 
+    def over(self, years: np.ndarray) -> np.ndarray:
+        """(M, T) every member's emissions over consecutive case years (the engine's CPS slice)."""
+        return self.index[:, years - self.years[0]]
+
     def covers(self, year: int) -> bool:
         return bool(self.years[0] <= year <= self.years[-1]) and bool(
             np.isfinite(self.index[:, self.position(year)]).all())
@@ -86,6 +90,11 @@ def base_year_emissions(case: Case, year: int) -> float:
     if len(table):
         return float(table["emissions_mt"].median())
     raise InputError(Problem("national.csv", None, "year", f"no national emissions in {year}"))
+
+
+def pct_below_base(emissions: np.ndarray, base: float) -> np.ndarray:
+    """Percent below the base year (13.0 = 13 %), the headline metric of summary.csv."""
+    return 100.0 * (1.0 - emissions / base)
 
 
 def ndc_levels(case: Case, cps_by_draw: np.ndarray, years: np.ndarray) -> list[dict]:

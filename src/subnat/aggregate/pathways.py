@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from subnat.aggregate.national import NationalSeries
-from subnat.config import value as cfg
+from subnat.aggregate.settings import PathwaySettings
 
 
 @dataclass
@@ -50,7 +49,7 @@ class Pathways:
 
 
 def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: NationalSeries,
-                   years: np.ndarray, config: Mapping[str, Any],
+                   years: np.ndarray, settings: PathwaySettings,
                    own_references: Mapping[int, np.ndarray] | None = None) -> Pathways:
     """Precompute references and pathways for every group at once (numpy over groups and rows).
 
@@ -58,7 +57,6 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     `years` (the ETS alternative of method §3); it is the same for every CPS member.
     `years` are consecutive. `governing` is the readable per-group statement of the governing rule
     reproduced here."""
-    settings = _Settings(config)
     X = _references(groups, national, years, own_references)
     weight = groups["weight"].to_numpy(float)
     if groups.empty:
@@ -77,7 +75,8 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     central = np.where(peaking, xt[:, 0], coverage * (A[:, 0] + B[:, 0]) + (1 - coverage) * xt[:, 0])
     winners = _same_year_winners(grp, ty, peaking, central, coverage, commitments["commitment_id"].to_numpy())
     knots = winners[~peaking[winners]]  # the winning level target of each (group, year) that has one
-    U, PB = _paths(groups, grp[knots], ty[knots], A[knots], B[knots], X, years, national, settings)
+    U, PB = _paths(groups, _Knots(grp[knots], ty[knots], A[knots], B[knots]), X, years, national,
+                   settings.after_target)
     V = _caps(grp[peaking], ty[peaking], xt[peaking], X, years)
     rows = _governing_rows(grp, ty, winners, years, len(groups))
     kw = weight[:, None] * coverage[rows]
@@ -85,12 +84,15 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
                     gov=commitments.index.to_numpy()[rows].astype(np.int64))
 
 
-class _Settings:
-    def __init__(self, config: Mapping[str, Any]):
-        self.after = cfg(config, "pathway.after_target")
-        self.residual = cfg(config, "net_zero.residual_share")
-        self.re_share = cfg(config, "renewable_electricity.reference_share")
-        self.elec = cfg(config, "renewable_electricity.electricity_share_of_emissions")
+@dataclass
+class _Knots:
+    """The winning level target of each (group, target year): group, year, and its (K, M) levels
+    split into the data-scaled part A and the fixed part B."""
+
+    group: np.ndarray
+    year: np.ndarray
+    A: np.ndarray
+    B: np.ndarray
 
 
 def governing(target_years: Sequence[float], peaking: Sequence[bool], central_level: Sequence[float],
@@ -143,7 +145,7 @@ def _reference_at(groups: pd.DataFrame, grp: np.ndarray, ty: np.ndarray, X: np.n
     return xt
 
 
-def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: _Settings) -> tuple[np.ndarray, np.ndarray]:
+def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: PathwaySettings) -> tuple[np.ndarray, np.ndarray]:
     """(C, M) target-year levels over the whole actor-scope basis, split into data-scaled A and fixed B
     (zero for peaking rows).
 
@@ -170,12 +172,12 @@ def _target_levels(rows: pd.DataFrame, xt: np.ndarray, s: _Settings) -> tuple[np
     fixed = kind == "fixed_level"  # stated for the covered part
     B[fixed] = np.divide(p, coverage, out=np.zeros_like(p), where=coverage > 0)[fixed, None]
     net_zero = kind == "net_zero"
-    A[net_zero] = (s.residual * np.where(np.isfinite(e_by), e_by, 0.0))[net_zero, None]
+    A[net_zero] = (s.residual_share * np.where(np.isfinite(e_by), e_by, 0.0))[net_zero, None]
     renewable = kind == "renewable_electricity"
     if renewable.any():
         share = column("reference_share")[renewable]
-        gap = p[renewable] - np.where(np.isfinite(share), share, s.re_share)
-        cut = np.where(gap > 0, gap, 0.0) * rows["actor_type"][renewable].map(s.elec).to_numpy(float)
+        gap = p[renewable] - np.where(np.isfinite(share), share, s.reference_share)
+        cut = np.where(gap > 0, gap, 0.0) * rows["actor_type"][renewable].map(s.electricity_share).to_numpy(float)
         A[renewable] = xt[renewable] * (1 - cut[:, None])
     return A, B
 
@@ -195,11 +197,12 @@ def _same_year_winners(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, cen
     return order[np.r_[True, bucket[order][1:] != bucket[order][:-1]]]
 
 
-def _paths(groups: pd.DataFrame, kg: np.ndarray, ky: np.ndarray, KA: np.ndarray, KB: np.ndarray, X: np.ndarray,
-           years: np.ndarray, national: NationalSeries, s: _Settings) -> tuple[np.ndarray, np.ndarray | None]:
+def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray, national: NationalSeries,
+           after_target: str) -> tuple[np.ndarray, np.ndarray | None]:
     """U = X - PA and PB (None when all zero) from the knots: the reference up to the path year,
     linear from (path_year, path_level) through the knots after it, then the last knot (times the
     CPS trend under `cps_trend`). Only cells on a pathway are computed, each row in place."""
+    kg, ky, KA, KB = knots.group, knots.year, knots.A, knots.B
     n_groups, n_years, n_members = X.shape
     y0 = groups["path_year"].to_numpy(np.int64)
     start = np.searchsorted(kg, np.arange(n_groups), side="left")
@@ -230,7 +233,7 @@ def _paths(groups: pd.DataFrame, kg: np.ndarray, ky: np.ndarray, KA: np.ndarray,
     k_last = end[gi] - 1
     trend = np.ones((len(gi), n_members))
     nat, nat0 = national.index, int(national.years[0])
-    if s.after == "cps_trend":
+    if after_target == "cps_trend":
         use = ky[k_last] >= nat0
         trend[use] = (nat[:, years[ti[use]] - nat0] / nat[:, ky[k_last[use]] - nat0]).T
     Uf[gi * n_years + ti] = Xf[gi * n_years + ti] - KA[k_last] * trend

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from subnat.aggregate.national import NationalSeries
+from subnat.aggregate.settings import ScreenSettings
 from subnat.case.load import TARGET_TYPES, Case
-from subnat.case.scopes import parse_scope, scope_key, scope_weights
-from subnat.config import value as cfg
+from subnat.case.scopes import parse_scope, scope_key
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,9 @@ DRIVER_OF = {"intensity_gdp": "gdp", "intensity_capita": "population"}
 COMPLETENESS_COLUMNS = ["value", "base_year", "base_year_emissions_mt", "coverage", "status", "source"]
 
 
+Inventory = dict[str, dict[str, dict[int, float]]]  # actor -> scope key -> {year: emissions}, years ascending
+
+
 @dataclass
 class Screened:
     """Kept commitments (resolved), their groups, and the exclusion log."""
@@ -34,6 +37,7 @@ class Screened:
     commitments: pd.DataFrame
     groups: pd.DataFrame
     exclusions: pd.DataFrame
+    inventory: Inventory  # the case's inventory by actor and scope, built once for every later stage
     notes: list[str] = field(default_factory=list)
 
 
@@ -50,24 +54,21 @@ class _Log:
         return pd.DataFrame(self.rows, columns=columns)
 
 
-def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> Screened:
+def screen(case: Case, settings: ScreenSettings, national: NationalSeries) -> Screened:
     """Apply the validation rules of method §2 and resolve emissions, drivers and anchors."""
     excl = _Log()
-    notes: list[str] = []
     # plain dicts, not DataFrame.at: this loop runs over 100,000 commitments (issue 8)
     countries = dict(zip(case.actors["actor_id"], case.actors["country"], strict=True))
     actor_types = dict(zip(case.actors["actor_id"], case.actors["actor_type"], strict=True))
     parsed: dict[str, frozenset[str]] = {}
-    weights = scope_weights(config)
-    statuses = set(cfg(config, "inclusion.statuses"))
-    residual = cfg(config, "net_zero.residual_share")
-    inventory = _inventory_by_actor(case.inventory)
+    weights, residual = settings.scope_weights, settings.residual_share
+    inventory = inventory_by_actor(case.inventory)
     drivers = _driver_index(case.drivers)
 
     kept = []
     for row in case.commitments.to_dict("records"):
         row["status"] = row["status"] or "pledge"
-        reason = _row_reason(row, countries, case, statuses, residual)
+        reason = _row_reason(row, countries, case, settings.statuses, residual)
         if reason:
             excl.exclude(row, *reason)
             continue
@@ -96,19 +97,21 @@ def screen(case: Case, config: Mapping[str, Any], national: NationalSeries) -> S
             row["driver_ratio"] = ratio
         kept.append(row)
 
-    kept = _drop_duplicates(kept, excl, cfg(config, "inclusion.duplicates"))
+    kept = _drop_duplicates(kept, excl, settings.duplicates)
     kept = _drop_scope_overlaps(kept, excl)
-    groups, kept = _build_groups(kept, inventory, national, config, weights, excl, notes)
-    frame = pd.DataFrame(kept)
+    grouping = _build_groups(kept, inventory, national, settings)
+    for row, code, detail in grouping.excluded:
+        excl.exclude(row, code, detail)
+    frame = pd.DataFrame(grouping.kept)
     if frame.empty:
         frame = pd.DataFrame(columns=[*case.commitments.columns, "actor_type", "e_by", "group"])
-    for note in notes:
+    for note in grouping.notes:
         log.info(note)
-    return Screened(commitments=frame.reset_index(drop=True), groups=groups,
-                    exclusions=excl.frame(), notes=notes)
+    return Screened(commitments=frame.reset_index(drop=True), groups=grouping.groups,
+                    exclusions=excl.frame(), inventory=inventory, notes=grouping.notes)
 
 
-def _row_reason(row: dict, countries: Mapping[str, str], case: Case, statuses: set[str], residual: float
+def _row_reason(row: dict, countries: Mapping[str, str], case: Case, statuses: frozenset[str], residual: float
                 ) -> tuple[str, str] | None:
     """The first reason this commitment cannot be computed, or None."""
     actor = row["actor_id"]
@@ -140,10 +143,7 @@ def _year(value: float) -> str:
     return str(int(value)) if np.isfinite(value) else "(no base year)"
 
 
-Inventory = dict[str, dict[str, dict[int, float]]]  # actor -> scope key -> {year: emissions}, years ascending
-
-
-def _inventory_by_actor(inventory: pd.DataFrame) -> Inventory:
+def inventory_by_actor(inventory: pd.DataFrame) -> Inventory:
     """actor -> scope key -> emissions by year (single scopes summed into combinations later).
 
     Plain dicts, not a pandas Series per actor: building 100,000 small Series costs seconds."""
@@ -275,11 +275,24 @@ def _drop_scope_overlaps(rows: list[dict], excl: _Log) -> list[dict]:
     return kept
 
 
-def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeries, config: Mapping[str, Any],
-                  weights: dict[str, float], excl: _Log, notes: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+@dataclass
+class _Grouping:
+    """The result of grouping: the groups table, kept rows, rows it could not anchor, log lines."""
+
+    groups: pd.DataFrame
+    kept: list[dict]
+    excluded: list[tuple[dict, str, str]]  # (row, reason code, detail), in the order found
+    notes: list[str]
+
+
+def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeries,
+                  settings: ScreenSettings) -> _Grouping:
     """One group per actor and scope: reference anchor (MRY or base year), scope weight, path anchor."""
-    fallback = cfg(config, "reference.base_year_fallback")
-    anchor_rule = cfg(config, "pathway.anchor")
+    weights = settings.scope_weights
+    fallback = settings.base_year_fallback
+    anchor_rule = settings.anchor
+    excluded: list[tuple[dict, str, str]] = []
+    notes: list[str] = []
     by_group: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         by_group.setdefault((row["actor_id"], row["scope"]), []).append(row)
@@ -296,12 +309,12 @@ def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeri
             notes.append(f"{actor} ({scope}): no inventory, reference anchored on base year {ref_year}")
         else:
             for r in members:
-                excl.exclude(r, "missing_emissions",
-                             f"no {scope} inventory" + ("" if fallback else " (base-year fallback switched off)"))
+                excluded.append((r, "missing_emissions",
+                                 f"no {scope} inventory" + ("" if fallback else " (base-year fallback switched off)")))
             continue
         if not national.covers(ref_year):
             for r in members:
-                excl.exclude(r, "missing_emissions", f"no national emissions in {ref_year} for the growth index")
+                excluded.append((r, "missing_emissions", f"no national emissions in {ref_year} for the growth index"))
             continue
         if anchor_rule == "base_year" and with_by:
             path_year, path_level = int(with_by[0]["base_year"]), float(with_by[0]["e_by"])
@@ -322,4 +335,4 @@ def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeri
             kept.append(r)
     columns = ["group", "actor_id", "actor_type", "scope", "ref_year", "ref_level", "ref_anchor",
                "path_year", "path_level", "weight"]
-    return pd.DataFrame(groups, columns=columns), kept
+    return _Grouping(pd.DataFrame(groups, columns=columns), kept, excluded, notes)

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from subnat.aggregate.assess import assess
-from subnat.aggregate.national import base_year_emissions
+from subnat.aggregate.assess import assess, prepare
+from subnat.aggregate.national import base_year_emissions, pct_below_base
 from subnat.aggregate.scenarios import scenario_names
-from subnat.case.load import load_case
-from subnat.config import for_case, resolve, set_dotted
+from subnat.aggregate.settings import method_settings
+from subnat.config import resolve, set_dotted
 from subnat.errors import InputError, Problem
 from subnat.outputs import write_atomic, write_csv
 
@@ -62,18 +62,16 @@ def headline_scenario(config: Mapping[str, Any], posterior: str | Path | None) -
 def run_one(case: str | Path, config: Mapping[str, Any], name: str, out_csv: str | Path,
             posterior: str | Path | None = None) -> None:
     """Run one sensitivity case and write its metric row."""
-    loaded = load_case(case)
-    config = for_case(config, loaded.meta.name)
-    item = find(config, name)
-    changed = apply(config, item)
-    scenario = headline_scenario(config, posterior)
-    draws = int(changed["sampling"]["draws"]["value"])
-    a = assess(loaded, changed, [scenario], draws, int(changed["sampling"]["random_seed"]),
+    run = prepare(case, config)
+    loaded = run.case
+    item = find(run.config, name)
+    scenario = headline_scenario(run.config, posterior)
+    a = assess(loaded, method_settings(apply(run.config, item)), [scenario],
                posterior if scenario == "expected" else None)
-    year = metric_year(config, loaded.meta.reporting_years)
+    year = metric_year(run.config, loaded.meta.reporting_years)
     t = year - a.years[0]
     result = a.results[scenario]
-    pct = 100.0 * (1.0 - (result.cps[t] - result.net[t]) / base_year_emissions(loaded, loaded.meta.base_year))
+    pct = pct_below_base(result.cps[t] - result.net[t], base_year_emissions(loaded, loaded.meta.base_year))
     low, central, high = np.quantile(pct, [0.05, 0.5, 0.95])
     row = {"case": loaded.meta.name, "sensitivity": name, "description": item.get("description", ""),
            "changes": json.dumps(item["set"], sort_keys=True), "scenario": scenario, "year": year,

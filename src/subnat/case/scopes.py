@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 SCOPES = ("territorial", "scope1", "scope2", "scope3")
 
 
@@ -35,17 +32,3 @@ def scope_key(scopes: frozenset[str]) -> str:
     if scopes == {"territorial"}:
         return "territorial"
     return "scope" + "+".join(sorted(s.removeprefix("scope") for s in scopes))
-
-
-def scope_weights(config: Mapping[str, Any]) -> dict[str, float]:
-    """How much of each scope's emissions and reductions count nationally (method §7 O4)."""
-    from subnat.config import value
-
-    scope2 = value(config, "scope.count_scope2")
-    factor = value(config, "scope.scope2_real_reduction_factor")
-    return {
-        "territorial": 1.0,
-        "scope1": 1.0,
-        "scope2": {"location_based": 1.0, "market_based": factor, "excluded": 0.0}[scope2],
-        "scope3": 1.0 if value(config, "scope.count_scope3") else 0.0,
-    }

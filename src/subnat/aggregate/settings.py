@@ -1,0 +1,130 @@
+"""The method's settings, read from the validated config once and passed down (style.md item 18).
+
+Each stage gets a frozen record of plain values: a reader finds every assumption a function uses
+in its signature, and following the config through the code goes down, never back to `config.py`.
+`method_settings` is the only place that knows the config's dotted keys for the assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from subnat.config import value as cfg
+
+
+@dataclass(frozen=True)
+class ScreenSettings:
+    """Stock-take and grouping (method §2-§4)."""
+
+    statuses: frozenset[str]  # inclusion.statuses
+    duplicates: str  # inclusion.duplicates: most_complete | keep_all
+    residual_share: float  # net_zero.residual_share
+    base_year_fallback: bool  # reference.base_year_fallback
+    anchor: str  # pathway.anchor: mry | base_year
+    scope_weights: Mapping[str, float]  # method §7 O4, by single scope
+
+
+@dataclass(frozen=True)
+class PathwaySettings:
+    """Target levels and pathways (method §4)."""
+
+    after_target: str  # pathway.after_target
+    residual_share: float  # net_zero.residual_share
+    reference_share: float  # renewable_electricity.reference_share
+    electricity_share: Mapping[str, float]  # renewable_electricity.electricity_share_of_emissions, by actor type
+
+
+@dataclass(frozen=True)
+class ReferenceSettings:
+    """Reference projections (method §3)."""
+
+    method: str  # growth_index | ets
+    ets_damped_trend: bool
+    ets_min_years: int
+
+
+@dataclass(frozen=True)
+class OverlapSettings:
+    """Overlap rules (method §7): True where the rule removes the overlap."""
+
+    nested_max_ambition: bool  # O2: overlap.nested == max_ambition
+    companies_max_ambition: bool  # O3: overlap.companies == max_ambition
+    subtract_in_national_projection: bool  # O6
+
+
+@dataclass(frozen=True)
+class UncertaintySettings:
+    """Which uncertainty sources are drawn (method §9)."""
+
+    cps: str  # uncertainty.cps: ensemble | range | central | low | high
+    actor_data_error: bool
+    actor_data_sigma: Mapping[str, float]  # by actor type
+    ets_paths: bool
+    achievement: bool
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """Everything the assessment of one case reads from config."""
+
+    draws: int
+    seed: int
+    screen: ScreenSettings
+    pathway: PathwaySettings
+    reference: ReferenceSettings
+    overlap: OverlapSettings
+    uncertainty: UncertaintySettings
+    prediction_sources: Mapping[str, str]  # achievement.prediction_sources: actor type -> model source
+    consistency_tolerance: float  # checks.consistency_tolerance
+
+
+def scope_weights(config: Mapping[str, Any]) -> dict[str, float]:
+    """How much of each scope's emissions and reductions count nationally (method §7 O4)."""
+    factor = cfg(config, "scope.scope2_real_reduction_factor")
+    scope2 = {"location_based": 1.0, "market_based": factor, "excluded": 0.0}[cfg(config, "scope.count_scope2")]
+    return {"territorial": 1.0, "scope1": 1.0, "scope2": scope2,
+            "scope3": 1.0 if cfg(config, "scope.count_scope3") else 0.0}
+
+
+def method_settings(config: Mapping[str, Any]) -> MethodSettings:
+    """The settings of a validated config (`subnat.config.resolve` has filled every default)."""
+    residual = float(cfg(config, "net_zero.residual_share"))
+    return MethodSettings(
+        draws=int(cfg(config, "sampling.draws")),
+        seed=int(config["sampling"]["random_seed"]),
+        screen=ScreenSettings(
+            statuses=frozenset(cfg(config, "inclusion.statuses")),
+            duplicates=cfg(config, "inclusion.duplicates"),
+            residual_share=residual,
+            base_year_fallback=bool(cfg(config, "reference.base_year_fallback")),
+            anchor=cfg(config, "pathway.anchor"),
+            scope_weights=scope_weights(config),
+        ),
+        pathway=PathwaySettings(
+            after_target=cfg(config, "pathway.after_target"),
+            residual_share=residual,
+            reference_share=cfg(config, "renewable_electricity.reference_share"),
+            electricity_share=dict(cfg(config, "renewable_electricity.electricity_share_of_emissions")),
+        ),
+        reference=ReferenceSettings(
+            method=cfg(config, "reference.method"),
+            ets_damped_trend=bool(cfg(config, "reference.ets_damped_trend")),
+            ets_min_years=int(cfg(config, "reference.ets_min_years")),
+        ),
+        overlap=OverlapSettings(
+            nested_max_ambition=cfg(config, "overlap.nested") == "max_ambition",
+            companies_max_ambition=cfg(config, "overlap.companies") == "max_ambition",
+            subtract_in_national_projection=bool(cfg(config, "overlap.subtract_in_national_projection")),
+        ),
+        uncertainty=UncertaintySettings(
+            cps=cfg(config, "uncertainty.cps"),
+            actor_data_error=bool(cfg(config, "uncertainty.actor_data_error")),
+            actor_data_sigma=dict(cfg(config, "uncertainty.actor_data_sigma")),
+            ets_paths=bool(cfg(config, "uncertainty.ets_paths")),
+            achievement=bool(cfg(config, "uncertainty.achievement")),
+        ),
+        prediction_sources=dict(cfg(config, "achievement.prediction_sources")),
+        consistency_tolerance=float(cfg(config, "checks.consistency_tolerance")),
+    )
