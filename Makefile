@@ -7,7 +7,7 @@ CORES ?= all
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast lint docs bench bench-scaling clean help
+.PHONY: run test test-fast lint docs bench bench-scaling clean help constraints
 
 help:
 	@echo "make run        run the default workflow (both US cases) offline"
@@ -17,18 +17,24 @@ help:
 	@echo "make docs       regenerate config/README.md from the schema"
 	@echo "make bench      aggregation benchmark (20,000 actors x 4,000 draws)"
 	@echo "make bench-scaling  time and peak memory over actors x draws (several minutes)"
+	@echo "make constraints  pin the tested environment again (constraints.txt) after a dependency change"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(TEST_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP) $@
+
+# Pin the tested environment again (after a dependency change in pyproject.toml).
+constraints: $(TEST_STAMP)
+	{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^subnat'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
