@@ -9,7 +9,6 @@ interval does not collapse by the law of large numbers (method.md §9).
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -143,9 +142,3 @@ def mean_fractions(posterior: str | Path, commitments: pd.DataFrame) -> np.ndarr
     f = simulate(post, attrs, type_idx, src, x, covid, nn, n_post, np.random.default_rng(0),
                  expected=True)
     return f.mean(axis=1)
-
-
-def attrs_json(attrs: dict) -> dict:
-    """Attributes as stored in netCDF (lists as JSON strings) back to Python objects."""
-    return {k: json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v
-            for k, v in attrs.items()}

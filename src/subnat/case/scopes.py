@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-SCOPES = ("territorial", "scope1", "scope2", "scope3")
-
 
 class ScopeError(ValueError):
     """A scope string that cannot be read."""

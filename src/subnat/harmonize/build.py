@@ -43,14 +43,6 @@ ACTOR_COLUMNS = ["actor_id", "name", "actor_type", "country", "parent_id", "popu
                  "gdp_musd", "source"]
 INVENTORY_COLUMNS = ["actor_id", "year", "emissions_mt", "scope", "source"]
 
-LICENCES = (
-    "Net Zero Tracker CC BY 4.0; CDP open data (CDP-ICLEI attribution); C2ES (licence not "
-    "stated); SBTi CC BY-NC 4.0 (non-commercial, attribution); EPA and US BR/CAR data US "
-    "Government (public domain assumed); UN/LOCODE (UNECE); ClimActor non-commercial, cite Hsu "
-    "et al. 2020 Sci Data 7:374"
-)
-
-
 @dataclass(frozen=True)
 class CaseSpec:
     """What distinguishes the two US cases."""
