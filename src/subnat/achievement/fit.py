@@ -18,7 +18,7 @@ import pandas as pd
 
 from subnat.achievement import model as M
 from subnat.achievement import posterior as P
-from subnat.achievement.predict import simulate
+from subnat.achievement.predict import Predictors, simulate
 
 #: Published ex-post figures (data.md §3) shown beside the model's numbers, never fitted to.
 PUBLISHED = {
@@ -120,8 +120,8 @@ def _predict_obs(post: dict, attrs: dict, d: M.ModelData, idx: np.ndarray, n: in
                  seed: int) -> np.ndarray:
     a = {**attrs, "stopped_applies_to": []}  # observed actors are reporters
     src = [d.sources[i] for i in d.src_idx[idx]]
-    return simulate(post, a, d.type_idx[idx], src, d.x[idx], d.covid[idx], d.no_national[idx],
-                    n, np.random.default_rng(seed))
+    rows = Predictors(d.type_idx[idx], src, d.x[idx], d.covid[idx], d.no_national[idx])
+    return simulate(post, a, rows, n, np.random.default_rng(seed))
 
 
 def summary_by_type(post: dict, attrs: dict, d: M.ModelData, seed: int,
@@ -135,12 +135,9 @@ def summary_by_type(post: dict, attrs: dict, d: M.ModelData, seed: int,
                            *[(f"source {s}", s) for s in own]]:
             for shift in [attrs["stopped_shift"], *shifts]:
                 a = {**attrs, "stopped_shift": shift}
-                one = dict(type_idx=np.array([ti]), src=[src], x=np.zeros(1), covid=np.zeros(1),
-                           no_national=np.zeros(1))
-                ef = simulate(post, a, one["type_idx"], one["src"], one["x"], one["covid"],
-                              one["no_national"], n, np.random.default_rng(seed), expected=True)[0]
-                pf = simulate(post, {**a, "stopped_applies_to": []}, one["type_idx"], one["src"],
-                              one["x"], one["covid"], one["no_national"], n,
+                one = Predictors.new_commitment(ti, src)
+                ef = simulate(post, a, one, n, np.random.default_rng(seed), expected=True)[0]
+                pf = simulate(post, {**a, "stopped_applies_to": []}, one, n,
                               np.random.default_rng(seed), expected=False)[0]
                 lo, hi = P.central_interval(ef, 0.9)
                 rows.append({"actor_type": t, "basis": basis, "stopped_shift": shift,

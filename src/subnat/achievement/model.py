@@ -215,12 +215,6 @@ def sample(model, settings: dict[str, Any], seed: int):
                          compute_convergence_checks=False)
 
 
-def flat(posterior: Any, name: str) -> np.ndarray:
-    """A posterior variable as (samples, ...) with chains and draws stacked."""
-    v = np.asarray(posterior[name])
-    return v.reshape((-1, *v.shape[2:]))
-
-
 def eta_obs(post: dict[str, np.ndarray], d: ModelData, pooled: bool = False) -> np.ndarray:
     """Linear predictor (samples, n_obs) of the observations in ``d``."""
     n = len(d.cat)

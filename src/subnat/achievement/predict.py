@@ -9,7 +9,7 @@ interval does not collapse by the law of large numbers (method.md §9).
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,13 +55,29 @@ def _draw_index(n_post: int, n_draws: int, rng: np.random.Generator) -> np.ndarr
     return np.concatenate([rng.permutation(n_post) for _ in range(reps)])[:n_draws]
 
 
-def simulate(post: dict[str, np.ndarray], attrs: dict, type_idx: np.ndarray, src: list[str],
-             x: np.ndarray, covid: np.ndarray, no_national: np.ndarray, n_draws: int,
+@dataclass(frozen=True)
+class Predictors:
+    """Predictors of n commitments, one entry per row; one value so the five arrays stay aligned."""
+
+    type_idx: np.ndarray  # (n,) position in TYPES
+    src: list[str]  # data source (a level of a_source, or an unseen one)
+    x: np.ndarray  # (n,) standardised ambition
+    covid: np.ndarray  # (n,) COVID indicator
+    no_national: np.ndarray  # (n,) no national history indicator
+
+    @classmethod
+    def new_commitment(cls, type_idx: int, source: str) -> Predictors:
+        """One commitment at mean ambition, no COVID effect, full national history."""
+        return cls(np.array([type_idx]), [source], np.zeros(1), np.zeros(1), np.zeros(1))
+
+
+def simulate(post: dict[str, np.ndarray], attrs: dict, rows: Predictors, n_draws: int,
              rng: np.random.Generator, expected: bool = False) -> np.ndarray:
     """f (n, n_draws): one posterior draw per column, its group levels shared by all rows.
 
     ``expected`` returns E[f | draw] instead of a random outcome (for mean fractions).
     """
+    type_idx, src = rows.type_idx, rows.src
     n_post = len(post["cut0"])
     idx = _draw_index(n_post, n_draws, rng)
     p = {k: v[idx] for k, v in post.items()}
@@ -74,8 +90,8 @@ def simulate(post: dict[str, np.ndarray], attrs: dict, type_idx: np.ndarray, src
     levels = np.concatenate([a_s_known, p["sigma_source"][:, None] * z_new], axis=1)
     col = {s: i for i, s in enumerate(sources)} | {s: len(sources) + j for j, s in enumerate(new)}
     a_s = levels[:, [col[s] for s in src]].T  # (n, D)
-    eta = (a_t + a_s + np.outer(x, p["b_ambition"]) + np.outer(covid, p["b_covid"])
-           + np.outer(no_national, p["b_no_national"]))
+    eta = (a_t + a_s + np.outer(rows.x, p["b_ambition"]) + np.outer(rows.covid, p["b_covid"])
+           + np.outer(rows.no_national, p["b_no_national"]))
     stop_types = [TYPES.index(t) for t in attrs["stopped_applies_to"]]
     can_stop = np.isin(type_idx, stop_types)[:, None]
     shift = float(attrs["stopped_shift"])
@@ -102,14 +118,14 @@ def _expected_f(eta: np.ndarray, p: dict[str, np.ndarray], gap: np.ndarray) -> n
     return (probs[..., 1] * m + probs[..., 2]).T
 
 
-def _inputs(commitments: pd.DataFrame, attrs: dict) -> tuple:
+def _predictors(commitments: pd.DataFrame, attrs: dict) -> Predictors:
     unknown = set(commitments["actor_type"]) - set(TYPES)
     if unknown:
         raise ValueError(f"commitments: unknown actor_type {sorted(unknown)} (expected {TYPES})")
     type_idx = np.array([TYPES.index(t) for t in commitments["actor_type"]], dtype=int)
     src = commitments["source"].fillna("unknown").astype(str).tolist()
     n = len(commitments)
-    return type_idx, src, covariates(commitments, attrs), np.zeros(n), np.zeros(n)
+    return Predictors(type_idx, src, covariates(commitments, attrs), np.zeros(n), np.zeros(n))
 
 
 def draw_fractions(posterior: str | Path, commitments: pd.DataFrame, n_draws: int,
@@ -124,8 +140,7 @@ def draw_fractions(posterior: str | Path, commitments: pd.DataFrame, n_draws: in
     rng = np.random.default_rng(seed)
     if len(commitments) == 0:
         return np.zeros((0, n_draws))
-    type_idx, src, x, covid, nn = _inputs(commitments, attrs)
-    f = simulate(post, attrs, type_idx, src, x, covid, nn, n_draws, rng)
+    f = simulate(post, attrs, _predictors(commitments, attrs), n_draws, rng)
     return np.clip(f, 0.0, 1.0)
 
 
@@ -138,14 +153,7 @@ def mean_fractions(posterior: str | Path, commitments: pd.DataFrame) -> np.ndarr
     post, attrs = load_posterior(posterior)
     if len(commitments) == 0:
         return np.zeros(0)
-    type_idx, src, x, covid, nn = _inputs(commitments, attrs)
     n_post = len(post["cut0"])
-    f = simulate(post, attrs, type_idx, src, x, covid, nn, n_post, np.random.default_rng(0),
+    f = simulate(post, attrs, _predictors(commitments, attrs), n_post, np.random.default_rng(0),
                  expected=True)
     return f.mean(axis=1)
-
-
-def attrs_json(attrs: dict) -> dict:
-    """Attributes as stored in netCDF (lists as JSON strings) back to Python objects."""
-    return {k: json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v
-            for k, v in attrs.items()}

@@ -8,6 +8,7 @@ folder. Nothing here is tuned to a published result: inputs are taken as the sou
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -43,17 +44,24 @@ ACTOR_COLUMNS = ["actor_id", "name", "actor_type", "country", "parent_id", "popu
                  "gdp_musd", "source"]
 INVENTORY_COLUMNS = ["actor_id", "year", "emissions_mt", "scope", "source"]
 
-LICENCES = (
-    "Net Zero Tracker CC BY 4.0; CDP open data (CDP-ICLEI attribution); C2ES (licence not "
-    "stated); SBTi CC BY-NC 4.0 (non-commercial, attribution); EPA and US BR/CAR data US "
-    "Government (public domain assumed); UN/LOCODE (UNECE); ClimActor non-commercial, cite Hsu "
-    "et al. 2020 Sci Data 7:374"
-)
+def _national_us2017(ref: Path, last_year: int) -> pd.DataFrame:
+    """History and CPS from past UNFCCC vintages (AR4), the 2017 administration's projection."""
+    vintages = us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4"))
+    return national_csv.us2017(vintages, last_year)
+
+
+def _national_us2023(ref: Path, last_year: int) -> pd.DataFrame:
+    """2023 BR-supplement model totals (AR5), interpolated with the shape of UNFCCC gross totals."""
+    un = pd.read_csv(refdata.path(ref, "unfccc_annex1"))
+    un = un[un["actor_id"] == "US"]
+    gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
+    totals = us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals"))
+    return national_csv.us2023(totals, gross, last_year)
 
 
 @dataclass(frozen=True)
 class CaseSpec:
-    """What distinguishes the two US cases."""
+    """What distinguishes the two US cases (everything else is built the same way)."""
 
     name: str
     cutoff: int | None  # commitments in force by this year (None: as exported)
@@ -65,6 +73,7 @@ class CaseSpec:
     citywide_years: list[int]
     ndc: list[dict[str, Any]]
     description: str
+    national: Callable[[Path, int], pd.DataFrame]  # (reference dir, last year) -> national.csv
     sources: list[str] = field(default_factory=list)
 
 
@@ -81,6 +90,7 @@ CASES: dict[str, CaseSpec] = {
         ],
         description="US commitments in force in 2017 (states, cities, companies) vs the 2017 "
                     "'current administration policies' projection",
+        national=_national_us2017,
         sources=[
             "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
@@ -100,6 +110,7 @@ CASES: dict[str, CaseSpec] = {
         ],
         description="US commitments in the newest exports (NZT 2022-12, C2ES 2022, CDP 2021, "
                     "SBTi 2023-01) vs the 2023 BR-supplement IRA multi-model projections",
+        national=_national_us2023,
         sources=[
             "US NDC (April 2021): 50-52% below 2005 in 2030, net GHG incl. LULUCF",
             "2023 US Biennial Report voluntary supplement: total net GHG by model (AR5)",
@@ -194,8 +205,10 @@ def _company_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Reso
     return parts, excl, info.drop_duplicates("actor_id")
 
 
-def _city_inventory(spec: CaseSpec, ref: Path, cdp_accounts: pd.DataFrame,
-                    city_info: pd.DataFrame, case_cities: set[str]) -> pd.DataFrame:
+def _city_inventory(spec: CaseSpec, ref: Path, city_info: pd.DataFrame,
+                    case_cities: set[str]) -> pd.DataFrame:
+    """CDP city-wide inventories (matched by CDP account), then NZT's single inventory year."""
+    cdp_accounts = city_info[city_info["origin"] == "cdp_targets"][["account", "actor_id"]]
     frames = []
     for y in spec.citywide_years:
         frames.append(cdp_citywide.read(refdata.path(ref, f"cdp_citywide_{y}")))
@@ -235,122 +248,176 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
     if name not in CASES:
         raise KeyError(f"unknown case {name!r}; known: {', '.join(CASES)}")
     spec, ref = CASES[name], Path(reference_dir)
+    found = _gather_commitments(spec, ref, duplicates, priority)
+    candidates = _candidate_actors(ref, found)
+    inventory = pd.concat([_state_inventory(spec, ref),
+                           _city_inventory(spec, ref, found.city_info, candidates.case_cities)],
+                          ignore_index=True)
+    inventory, commitments, ex_screen = screen_cities(
+        inventory, found.commitments, candidates.cities.set_index("actor_id")["population"],
+        candidates.case_cities)
+    commitments, ex_unquantified = _quantifiable(commitments, inventory)
+    commitments = _finish_commitments(commitments)
+    actors = candidates.used(set(commitments["actor_id"]))
+    inventory = inventory[inventory["actor_id"].isin(set(actors["actor_id"]))]
+    inventory = inventory.sort_values(["actor_id", "year"]).reset_index(drop=True)
+    tables = {
+        "actors.csv": actors[ACTOR_COLUMNS].reset_index(drop=True),
+        "inventory.csv": inventory[INVENTORY_COLUMNS],
+        "commitments.csv": commitments[COMMITMENT_COLUMNS].reset_index(drop=True),
+        "national.csv": spec.national(ref, spec.last_year),
+    }
+    exclusions = _exclusion_log([*found.exclusions, ex_screen, ex_unquantified])
+    cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
+    return BuiltCase(name, tables, _case_yaml(spec), exclusions.sort_values(
+        ["source", "reason_code", "record"]).reset_index(drop=True), cov)
+
+
+@dataclass
+class _Gathered:
+    """Deduplicated commitments of every source, with what the sources say about their actors."""
+
+    commitments: pd.DataFrame
+    city_info: pd.DataFrame
+    company_info: pd.DataFrame
+    exclusions: list[pd.DataFrame]
+
+
+def _gather_commitments(spec: CaseSpec, ref: Path, duplicates: str,
+                        priority: list[str] | None) -> _Gathered:
     res = Resolver(geo.read_unlocode(refdata.path(ref, "unlocode_us")),
                    climactor.read(refdata.path(ref, "climactor_keydict")))
     nzt = net_zero_tracker.read(refdata.path(ref, "net_zero_tracker"))
     cdp = cdp_targets.read(refdata.path(ref, "cdp_targets"))
-
-    # --- states
-    states = geo.read_states(refdata.path(ref, "fips_states"))
-    epa = epa_states.read(refdata.path(ref, "epa_states"))
-    state_inv = epa_states.to_inventory(
-        epa[epa["year"] <= spec.inventory_max_year])
     state_parts, excl = _state_commitments(spec, ref, nzt, res)
     city_parts, ex_c, city_info = _city_commitments(spec, cdp, nzt, res)
     comp_parts, ex_k, comp_info = _company_commitments(spec, ref, nzt, res)
-    excl += ex_c + ex_k
-
     commitments = pd.concat([p for p in state_parts + city_parts + comp_parts if not p.empty],
                             ignore_index=True)
     for c in COMMITMENT_COLUMNS:
         if c not in commitments:
             commitments[c] = None
     commitments, ex_d = dedupe(commitments, duplicates, priority)
-    excl.append(ex_d)
+    return _Gathered(commitments, city_info, comp_info, [*excl, *ex_c, *ex_k, ex_d])
 
-    # --- actors
-    region_actors = pd.DataFrame({
+
+@dataclass
+class _Candidates:
+    """Actor rows for every state, and for the cities and companies with a commitment."""
+
+    regions: pd.DataFrame
+    cities: pd.DataFrame
+    companies: pd.DataFrame
+    case_cities: set[str]
+
+    def used(self, used: set[str]) -> pd.DataFrame:
+        """The actors table: every state, and the cities and companies that kept a commitment."""
+        parts = [self.regions, self.cities[self.cities["actor_id"].isin(used)],
+                 self.companies[self.companies["actor_id"].isin(used)]]
+        return pd.concat([p for p in parts if not p.empty], ignore_index=True)
+
+
+def _candidate_actors(ref: Path, found: _Gathered) -> _Candidates:
+    regions = _region_actors(geo.read_states(refdata.path(ref, "fips_states")))
+    case_cities = _case_cities(found.commitments, set(regions["actor_id"]))
+    cities = _city_actors(found.city_info, case_cities)
+    regions = _with_missing_parents(regions, cities)
+    return _Candidates(regions, cities, _company_actors(found.company_info, found.commitments),
+                       case_cities)
+
+
+def _region_actors(states: pd.DataFrame) -> pd.DataFrame:
+    regions = pd.DataFrame({
         "actor_id": states["actor_id"], "name": states["name"], "actor_type": "region",
         "country": "USA", "parent_id": None, "population": None, "gdp_musd": None,
         "source": "US Census state FIPS (addfips_states.csv); ISO 3166-2:US",
     })
-    region_actors = region_actors[region_actors["actor_id"].str[3:].isin(POSTAL_TO_STATE)]
-    case_cities = set(commitments.loc[commitments["actor_id"].str.count("-").ge(1)
-                                      & ~commitments["actor_id"].isin(region_actors["actor_id"])
-                                      & ~commitments["actor_id"].str.startswith("CO-"),
-                                      "actor_id"])
+    return regions[regions["actor_id"].str[3:].isin(POSTAL_TO_STATE)]
+
+
+def _case_cities(commitments: pd.DataFrame, region_ids: set[str]) -> set[str]:
+    """Ids of committed actors that are neither a state nor a company."""
+    ids = commitments["actor_id"]
+    return set(commitments.loc[ids.str.count("-").ge(1) & ~ids.isin(region_ids)
+                               & ~ids.str.startswith("CO-"), "actor_id"])
+
+
+def _city_actors(city_info: pd.DataFrame, case_cities: set[str]) -> pd.DataFrame:
     ci = city_info[city_info["actor_id"].isin(case_cities)].sort_values(
         ["actor_id", "origin"]).drop_duplicates("actor_id")
     pop = (city_info.dropna(subset=["population"]).sort_values("origin")
            .drop_duplicates("actor_id").set_index("actor_id")["population"])
-    city_actors = pd.DataFrame({
+    return pd.DataFrame({
         "actor_id": ci["actor_id"], "name": ci["name"], "actor_type": "city", "country": "USA",
         "parent_id": ci["parent_id"], "population": ci["actor_id"].map(pop),
         "gdp_musd": None, "source": ci["source"],
     })
-    missing = sorted(set(city_actors["parent_id"].dropna()) - set(region_actors["actor_id"]))
-    if missing:  # a parent state absent from the FIPS table (e.g. a territory)
-        region_actors = pd.concat([region_actors, pd.DataFrame({
-            "actor_id": missing, "name": [POSTAL_TO_STATE[m[3:]] for m in missing],
-            "actor_type": "region", "country": "USA", "parent_id": None, "population": None,
-            "gdp_musd": None, "source": "ISO 3166-2:US"})], ignore_index=True)
-    accounts = city_info[city_info["origin"] == "cdp_targets"][["account", "actor_id"]]
-    city_inv = _city_inventory(spec, ref, accounts, city_info, case_cities)
+
+
+def _with_missing_parents(regions: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
+    """Add a parent state absent from the FIPS table (e.g. a territory) so every city nests."""
+    missing = sorted(set(cities["parent_id"].dropna()) - set(regions["actor_id"]))
+    if not missing:
+        return regions
+    return pd.concat([regions, pd.DataFrame({
+        "actor_id": missing, "name": [POSTAL_TO_STATE[m[3:]] for m in missing],
+        "actor_type": "region", "country": "USA", "parent_id": None, "population": None,
+        "gdp_musd": None, "source": "ISO 3166-2:US"})], ignore_index=True)
+
+
+def _company_actors(company_info: pd.DataFrame, commitments: pd.DataFrame) -> pd.DataFrame:
     case_companies = set(commitments.loc[commitments["actor_id"].str.startswith("CO-"),
                                          "actor_id"])
-    co = comp_info[comp_info["actor_id"].isin(case_companies)]
-    company_actors = pd.DataFrame({
+    co = company_info[company_info["actor_id"].isin(case_companies)]
+    return pd.DataFrame({
         "actor_id": co["actor_id"], "name": co["std_name"], "actor_type": "company",
         "country": "USA", "parent_id": None, "population": None, "gdp_musd": None,
         "source": co["source"] + "; name harmonised with ClimActor key_dict",
     })
-    inventory = pd.concat([state_inv, city_inv], ignore_index=True)
-    inventory, commitments, ex_s = screen_cities(
-        inventory, commitments, city_actors.set_index("actor_id")["population"], case_cities)
-    excl.append(ex_s)
 
-    # --- commitments that cannot be quantified at all (no emissions of any kind)
-    has_inv = set(inventory["actor_id"])
-    no_data = commitments["base_year_emissions_mt"].isna() & ~commitments["actor_id"].isin(has_inv)
-    excl.append(exclusion_frame([
+
+def _state_inventory(spec: CaseSpec, ref: Path) -> pd.DataFrame:
+    epa = epa_states.read(refdata.path(ref, "epa_states"))
+    return epa_states.to_inventory(epa[epa["year"] <= spec.inventory_max_year])
+
+
+def _quantifiable(commitments: pd.DataFrame, inventory: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Drop commitments with no emissions of any kind (no inventory, no base-year emissions)."""
+    no_data = (commitments["base_year_emissions_mt"].isna()
+               & ~commitments["actor_id"].isin(set(inventory["actor_id"])))
+    excluded = exclusion_frame([
         {"source": r["origin"], "record": str(r["source"])[-100:], "actor_id": r["actor_id"],
          "reason_code": "missing_emissions",
          "detail": "no inventory and no base-year emissions in any source"}
-        for _, r in commitments[no_data].iterrows()]))
-    commitments = commitments[~no_data].copy()
+        for _, r in commitments[no_data].iterrows()])
+    return commitments[~no_data].copy(), excluded
+
+
+def _finish_commitments(commitments: pd.DataFrame) -> pd.DataFrame:
+    """Ids, the columns no source fills, and a stable row order."""
     commitments["commitment_id"] = (commitments["actor_id"] + ":" + commitments["scope"] + ":"
                                     + commitments["target_year"].astype(int).astype(str))
     commitments["coverage"] = None
     commitments["in_national_projection"] = "false"
-    commitments = commitments.sort_values(["actor_id", "scope", "target_year"])
+    return commitments.sort_values(["actor_id", "scope", "target_year"])
 
-    used = set(commitments["actor_id"])
-    parts = [region_actors, city_actors[city_actors["actor_id"].isin(used)],
-             company_actors[company_actors["actor_id"].isin(used)]]
-    actors = pd.concat([p for p in parts if not p.empty], ignore_index=True)
-    inventory = inventory[inventory["actor_id"].isin(set(actors["actor_id"]))]
-    inventory = inventory.sort_values(["actor_id", "year"]).reset_index(drop=True)
 
-    # --- national
-    if name == "us2017":
-        nat = national_csv.us2017(
-            us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4")), spec.last_year)
-    else:
-        un = pd.read_csv(refdata.path(ref, "unfccc_annex1"))
-        un = un[un["actor_id"] == "US"]
-        gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
-        nat = national_csv.us2023(
-            us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals")), gross,
-            spec.last_year)
-
-    tables = {
-        "actors.csv": actors[ACTOR_COLUMNS].reset_index(drop=True),
-        "inventory.csv": inventory[INVENTORY_COLUMNS],
-        "commitments.csv": commitments[COMMITMENT_COLUMNS].reset_index(drop=True),
-        "national.csv": nat,
-    }
-    case_yaml = {
+def _case_yaml(spec: CaseSpec) -> dict[str, Any]:
+    return {
         "name": spec.name, "description": spec.description, "country": "USA",
         "base_year": 2005, "years": [spec.first_year, spec.last_year],
         "reporting_years": spec.reporting_years, "gwp": spec.gwp, "lulucf": "included",
         "ndc": spec.ndc, "sources": spec.sources,
     }
-    exclusions = pd.concat([e for e in excl if not e.empty], ignore_index=True)
+
+
+def _exclusion_log(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One exclusion table, with records and details cut to a readable length."""
+    exclusions = pd.concat([e for e in parts if not e.empty], ignore_index=True)
     exclusions["record"] = exclusions["record"].astype(str).str.slice(-100)
     exclusions["detail"] = exclusions["detail"].astype(str).str.slice(0, 120)
-    cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
-    return BuiltCase(name, tables, case_yaml, exclusions.sort_values(
-        ["source", "reason_code", "record"]).reset_index(drop=True), cov)
+    return exclusions
 
 
 def _fmt(df: pd.DataFrame) -> pd.DataFrame:

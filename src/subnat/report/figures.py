@@ -224,13 +224,13 @@ def delivered_fraction_by_type(posterior: str | Path) -> pd.DataFrame:
     seen), so the figure shows the same quantity the `expected` scenario draws from.
     """
     from subnat.achievement.model import TYPES
-    from subnat.achievement.predict import load_posterior, simulate
+    from subnat.achievement.predict import Predictors, load_posterior, simulate
 
     post, attrs = load_posterior(Path(posterior))
     n = len(post["cut0"])
     rows = []
     for i, actor_type in enumerate(TYPES):
-        f = simulate(post, attrs, np.array([i]), ["__new_source__"], np.zeros(1), np.zeros(1), np.zeros(1), n,
+        f = simulate(post, attrs, Predictors.new_commitment(i, "__new_source__"), n,
                      np.random.default_rng(0), expected=True)[0]
         rows += [{"actor_type": actor_type, "draw": j, "delivered_fraction": float(v)} for j, v in enumerate(f)]
     return pd.DataFrame(rows)

@@ -11,8 +11,7 @@ known), ``accounting_year`` (int: calendar year of the end of the accounting per
 ``scope1_mt``, ``scope2_mt``, ``boundary``, ``protocol``, ``population``, ``population_year``,
 ``lat``, ``lon``, ``source``.
 
-Rows with no parseable accounting year or no emission number are dropped (``read`` keeps them
-out; :func:`inventory_exclusions` lists them).
+Rows with no parseable accounting year or no emission number are dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from subnat.sources.common import T_PER_MT, exclusion_frame, source_label
+from subnat.sources.common import T_PER_MT, source_label
 
 _VARIANTS: dict[str, tuple[str, ...]] = {
     "reporting_year": ("year reported to cdp", "reporting year"),
@@ -58,19 +57,19 @@ def accounting_year(text: object) -> int | None:
     return int(years[-1]) if years else None
 
 
-def _raw(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _raw(path: str | Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str)
     canon = {_canon(c): c for c in raw.columns}
     df = pd.DataFrame(index=raw.index)
     for key, variants in _VARIANTS.items():
         col = next((canon[v] for v in variants if v in canon), None)
         df[key] = raw[col] if col is not None else None
-    return raw, df
+    return df
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """Tidy city-wide inventories in Mt CO2e (columns in the module docstring)."""
-    _, df = _raw(path)
+    df = _raw(path)
     num = lambda s: pd.to_numeric(s.astype(str).str.replace(",", ""), errors="coerce")  # noqa: E731
     out = pd.DataFrame(
         {
@@ -97,16 +96,3 @@ def read(path: str | Path) -> pd.DataFrame:
     out["source"] = f"CDP city-wide emissions ({source_label(path)})"
     keep = out["accounting_year"].notna() & (out["total_mt"] > 0)
     return out[keep].reset_index(drop=True)
-
-
-def inventory_exclusions(path: str | Path) -> pd.DataFrame:
-    """Rows ``read`` drops (no accounting year or no emission number), as an exclusion log."""
-    _, df = _raw(path)
-    rows = []
-    for i, r in df.iterrows():
-        year = accounting_year(r["accounting_raw"])
-        if year is None:
-            rows.append({"source": "cdp_citywide", "record": f"{source_label(path)} row {i + 2}",
-                         "actor_id": None, "reason_code": "missing_accounting_year",
-                         "detail": str(r["organization"])})
-    return exclusion_frame(rows)

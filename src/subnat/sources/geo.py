@@ -1,10 +1,8 @@
-"""Geographic nesting: UN/LOCODE US places, GeoNames cities1000 and Census FIPS codes.
+"""Geographic nesting: UN/LOCODE US places and Census FIPS codes.
 
 - ``read(path)`` / :func:`read_unlocode`: UN/LOCODE 2023-2 US code list → ``locode``
   (``US-NYC`` style: country, hyphen, 3-character location), ``name``, ``name_ascii``,
   ``state`` (postal), ``function``, ``status``.
-- :func:`read_geonames`: GeoNames cities1000 → ``name``, ``state_name``, ``county``, ``lat``,
-  ``lon``, ``state`` (postal).
 - :func:`read_states`: Census state FIPS → ``name``, ``postal``, ``fips``, ``actor_id``.
 - :class:`CityIndex`: resolves "City, ST" names to a city id and its parent state id.
 
@@ -45,22 +43,6 @@ def read_unlocode(path: str | Path) -> pd.DataFrame:
 read = read_unlocode
 
 
-def read_geonames(path: str | Path) -> pd.DataFrame:
-    """GeoNames cities1000 (US) with the state postal code."""
-    raw = pd.read_csv(path, dtype={"name": str, "admin1": str, "admin2": str})
-    out = pd.DataFrame(
-        {
-            "name": raw["name"],
-            "state_name": raw["admin1"],
-            "county": raw["admin2"],
-            "lat": raw["lat"],
-            "lon": raw["lon"],
-        }
-    )
-    out["state"] = out["state_name"].map(US_STATES)
-    return out
-
-
 def read_states(path: str | Path) -> pd.DataFrame:
     """Census state FIPS table with ISO 3166-2 ids (alias names such as "D.C." dropped)."""
     raw = pd.read_csv(path, dtype=str)
@@ -88,7 +70,7 @@ def split_city(name: str, state: str | None = None) -> tuple[str, str | None]:
 
 
 class CityIndex:
-    """Name → city id resolver built from UN/LOCODE (and GeoNames for existence checks)."""
+    """Name → city id resolver built from UN/LOCODE."""
 
     def __init__(self, unlocode: pd.DataFrame) -> None:
         # Prefer codes of places with a port/airport/rail/road function and approved status
