@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import yaml
 from subnat.aggregate.assess import Assessment, assess
 from subnat.aggregate.settings import method_settings
 from subnat.case.load import load_case
-from subnat.config import deep_merge, load, with_sampling
+from subnat.config import deep_merge, load
 
 COMMITMENT_COLUMNS = ["commitment_id", "actor_id", "target_type", "target_year", "value", "base_year",
                       "base_year_emissions_mt", "coverage", "scope", "status", "in_national_projection",
@@ -52,7 +53,7 @@ def write_case(folder: Path, actors: list[dict], inventory: list[dict], commitme
 
 def run(folder: Path, scenarios: tuple[str, ...] = ("full_implementation",), draws: int = 1, seed: int = 1,
         overrides: dict[str, Any] | None = None) -> Assessment:
-    settings = method_settings(with_sampling(load([], overrides), draws, seed))
+    settings = replace(method_settings(load([], overrides)), draws=draws, seed=seed)
     return assess(load_case(folder), settings, list(scenarios))
 
 

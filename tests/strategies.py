@@ -4,6 +4,7 @@ reference implementation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from subnat.aggregate.settings import MethodSettings, method_settings
-from subnat.config import load, with_sampling
+from subnat.config import load
 from tests.casebuilder import override, write_case
 
 TYPES = ["absolute", "baseline", "intensity_gdp", "fixed_level", "net_zero", "renewable_electricity", "peaking"]
@@ -111,7 +112,7 @@ def config_for(**dotted: Any) -> dict[str, Any]:
 
 def settings_for(draws: int = 1, seed: int = 7, **dotted: Any) -> MethodSettings:
     """The method settings of `config_for(**dotted)` with the given draws and seed."""
-    return method_settings(with_sampling(config_for(**dotted), draws, seed))
+    return replace(method_settings(config_for(**dotted)), draws=draws, seed=seed)
 
 
 __all__ = ["case_specs", "config_for", "ensemble", "materialise", "np", "settings_for"]

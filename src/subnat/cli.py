@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a case folder or embedded case")
     p.add_argument("case", help="case folder or embedded case name (see `subnat cases`)")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
-                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
+                   help="config file(s) merged, in order, over the package defaults and the case's own settings")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("cases", help="list the embedded cases")
@@ -67,24 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=_positive, metavar="N", help="Monte Carlo draws (default: config)")
     p.add_argument("--seed", type=_non_negative, metavar="N", help="random seed (default: config)")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
-                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
+                   help="config file(s) merged, in order, over the package defaults and the case's own settings")
     p.add_argument("--posterior", metavar="FILE",
                    help="achievement posterior (default: results/achievement/posterior.nc)")
     p.set_defaults(handler=_run)
 
     p = sub.add_parser("assumptions", help="print the assumption register")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
-                   help="config override file(s) merged over config/config.yaml (when present) and the defaults")
+                   help="config file(s) merged, in order, over the package defaults and the case's own settings")
+    p.add_argument("--case", metavar="CASE", help="the register of one case (its own settings included)")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(handler=_assumptions)
     return parser
-
-
-def _config_files(given: list[str]) -> list[str]:
-    """The config files of a command: the project's config/config.yaml when run from the project
-    folder (as Snakemake does), then the --config files in order."""
-    default = Path("config/config.yaml")
-    return ([str(default)] if default.is_file() else []) + list(given)
 
 
 def _positive(text: str) -> int:
@@ -105,9 +99,9 @@ def _validate(args: argparse.Namespace) -> int:
     from subnat.aggregate.assess import prepare
     from subnat.aggregate.national import national_series
     from subnat.aggregate.screen import screen
-    from subnat.config import load
+    from subnat.config import sources_from
 
-    run = prepare(args.case, load(_config_files(args.config)))
+    run = prepare(args.case, sources_from(args.config))
     case, settings = run.case, run.settings
     screened = screen(case, settings.screen, national_series(case, settings.uncertainty.cps))
     print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
@@ -128,10 +122,10 @@ def _cases(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from subnat.config import load
+    from subnat.config import sources_from
     from subnat.run import headline, run_case
 
-    config = load(_config_files(args.config))
+    config = sources_from(args.config)
     posterior = args.posterior
     if posterior is None:
         default = Path("results/achievement/posterior.nc")
@@ -143,10 +137,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _assumptions(args: argparse.Namespace) -> int:
-    from subnat.config import load
+    from subnat.config import compose, sources_from
     from subnat.report.assumptions import register
 
-    table = register(load(_config_files(args.config)))
+    sources = sources_from(args.config)
+    if args.case:
+        from subnat.aggregate.assess import prepare
+
+        run = prepare(args.case, sources)
+        table = register(run.config, run.composed.set_by)
+    else:
+        composed = compose(sources)
+        table = register(composed.config, composed.set_by)
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
         return 0

@@ -1,8 +1,16 @@
 """Configuration: one JSON Schema (with defaults and descriptions) drives validation and docs.
 
 The schema lives in `workflow/schemas/config.schema.yaml` (shipped in the package as
-`subnat/data/config.schema.yaml`). Config files are merged over each other, defaults are filled
-from the schema, and the result is validated; errors name the file, line and key.
+`subnat/data/config.schema.yaml`); the package defaults are `config/config.yaml` (shipped as
+`subnat/data/defaults.yaml`). The config of one case is composed from layers, later wins:
+
+    package defaults  <  the case's own settings (settings.yaml in the case folder)
+                      <  user config files, in the order given (each with its case_overrides.<case>)
+                      <  command-line flags
+
+whatever the working directory. Keys the schema leaves out are filled from its defaults, the
+result is validated, and errors name the file, line and key. An assumption a layer sets without
+its own `source` is marked as set in that layer (the default's citation no longer applies).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import json
 import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -211,40 +220,167 @@ def key_lines(path: str | Path) -> dict[tuple[str, ...], int]:
 
 def load(paths: Iterable[str | Path] = (), overrides: Mapping[str, Any] | None = None
          ) -> dict[str, Any]:
-    """Merge config files in order (later wins), then overrides; fill defaults; validate."""
-    merged: dict[str, Any] = fill_defaults({}, load_schema())  # so files may change just a `value`
-    lines: dict[tuple[str, ...], tuple[str, int]] = {}  # key -> (file, line) of the file that set it last
-    origin = "config"
-    for path in paths:
-        data = read_yaml(path) or {}
-        if not isinstance(data, dict):
-            raise InputError(Problem(str(path), 1, None, "expected a mapping of config keys"))
-        merged = deep_merge(merged, data)
-        lines.update({key: (str(path), line) for key, line in key_lines(path).items()})
-        origin = str(path)
-    if overrides:
-        merged = deep_merge(merged, overrides)
+    """Package defaults, then config files in order (later wins), then overrides; validated.
+    No case's own settings: `subnat.aggregate.assess.prepare` adds them per case."""
+    return compose(sources_from(paths, overrides)).config
+
+
+PACKAGE_DEFAULTS = "package defaults"
+CASE_SETTINGS = "settings.yaml"  # a case folder's own settings (a config layer shipped with the case)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of settings as written (partial), with where it came from and its hash."""
+
+    origin: str  # a file path, "command line", ...
+    data: Mapping[str, Any]
+    sha256: str
+    lines: Mapping[tuple[str, ...], int] = field(default_factory=dict)  # key path -> line in the file
+
+
+@dataclass(frozen=True)
+class ConfigSources:
+    """Everything a run's config is composed from, except the case's own settings (read per case)."""
+
+    base: Layer  # the package defaults (or the workflow's config/config.yaml, which is the same file)
+    layers: tuple[Layer, ...] = ()  # user files in order, then command-line flags
+
+    def with_flags(self, flags: Mapping[str, Any]) -> ConfigSources:
+        """These sources with one more command-line layer (nothing when `flags` is empty)."""
+        return ConfigSources(self.base, (*self.layers, flags_layer(flags))) if flags else self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for Snakemake params: a change of any layer reruns the rules)."""
+        return {"base": _layer_dict(self.base), "layers": [_layer_dict(layer) for layer in self.layers]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConfigSources:
+        return cls(_layer_of(data["base"]), tuple(_layer_of(d) for d in data["layers"]))
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any], origin: str = "config") -> ConfigSources:
+        """A single resolved config as the only source (tests, sensitivity runs)."""
+        return cls(Layer(origin, dict(config), config_hash(config)))
+
+
+def _layer_dict(layer: Layer) -> dict[str, Any]:
+    return {"origin": layer.origin, "data": dict(layer.data), "sha256": layer.sha256,
+            "lines": [[list(k), v] for k, v in layer.lines.items()]}
+
+
+def _layer_of(data: Mapping[str, Any]) -> Layer:
+    return Layer(data["origin"], data["data"], data["sha256"], {tuple(k): v for k, v in data.get("lines", [])})
+
+
+@dataclass(frozen=True)
+class Composed:
+    """The config of one case and, per assumption key, the layer that set it when not the defaults."""
+
+    config: dict[str, Any]
+    set_by: dict[str, str]
+    sources: list[dict[str, str]]  # origin and SHA-256 of every layer used, in order
+
+
+def read_layer(path: str | Path) -> Layer:
+    """A config file as a layer (a syntax error or a non-mapping is an InputError with the line)."""
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise InputError(Problem(str(path), 1, None, "expected a mapping of config keys"))
+    return Layer(str(path), data, hashlib.sha256(Path(path).read_bytes()).hexdigest(), key_lines(path))
+
+
+def flags_layer(values: Mapping[str, Any], origin: str = "command line") -> Layer:
+    """Settings given on the command line (e.g. --draws, --seed) as the last layer."""
+    return Layer(origin, dict(values), config_hash(values))
+
+
+@cache
+def _package_defaults_layer() -> Layer:
+    path = Path(str(resources.files("subnat").joinpath("data/defaults.yaml")))
+    layer = read_layer(path)
+    return Layer(PACKAGE_DEFAULTS, layer.data, layer.sha256, layer.lines)
+
+
+def package_defaults() -> Layer:
+    """config/config.yaml as shipped in the package: the lowest layer of every run."""
+    return _package_defaults_layer()
+
+
+def sources_from(paths: Iterable[str | Path] = (), flags: Mapping[str, Any] | None = None,
+                 base: Layer | None = None) -> ConfigSources:
+    """The sources of a command: package defaults (or `base`), the files in order, then flags.
+    Every file is validated on its own over the defaults so errors name its line."""
+    base = base or package_defaults()
+    layers = [read_layer(p) for p in paths]
+    for layer in layers:
+        _validate_layer(base, layer)
+    if flags:
+        layers.append(flags_layer(flags))
+    return ConfigSources(base, tuple(layers))
+
+
+def _validate_layer(base: Layer, layer: Layer) -> None:
+    merged = fill_defaults(deep_merge(fill_defaults({}, load_schema()), base.data), load_schema())
+    merged = fill_defaults(deep_merge(merged, layer.data), load_schema())
+    validate(merged, layer.origin, layer.lines)
+
+
+def compose(sources: ConfigSources, case: str | None = None, case_layer: Layer | None = None) -> Composed:
+    """The config of one case (or of no case): every layer merged in precedence order, validated;
+    a problem is reported at the file and line of the layer that set the key last."""
+    order: list[Layer] = []
+    for layer in [sources.base, *([case_layer] if case_layer else []), *sources.layers]:
+        order.append(layer)
+        per_case = (layer.data.get("case_overrides") or {}).get(case) if case else None
+        if per_case:
+            order.append(Layer(f"{layer.origin} (case_overrides.{case})", per_case, layer.sha256, {}))
+    merged: dict[str, Any] = fill_defaults({}, load_schema())
+    set_by: dict[str, str] = {}
+    lines: dict[tuple[str, ...], tuple[str, int]] = {}
+    for layer in order:
+        merged = _merge_layer(merged, layer, None if layer is sources.base else set_by)
+        lines.update({key: (layer.origin, line) for key, line in layer.lines.items()})
     filled = fill_defaults(merged, load_schema())
-    validate(filled, origin, lines)
-    return filled
+    validate(filled, order[-1].origin, lines)
+    return Composed(filled, set_by, [{"origin": layer.origin, "sha256": layer.sha256} for layer in order])
 
 
-def for_case(config: Mapping[str, Any], case: str) -> dict[str, Any]:
-    """The config of one case: `case_overrides[case]` merged over it and validated again."""
-    overrides = config.get("case_overrides", {}).get(case)
-    if not overrides:
-        return dict(config)
-    return resolve(deep_merge(config, overrides), origin=f"case_overrides.{case}")
+def _merge_layer(merged: dict[str, Any], layer: Layer, set_by: dict[str, str] | None) -> dict[str, Any]:
+    """`deep_merge`, aware of assumption objects: one set without a `source` says where it was set
+    (the default's citation and rationale belong to the default value, not to this one)."""
+    data = copy.deepcopy(dict(layer.data))
+    if set_by is not None:
+        for key, node in _assumption_nodes(data, load_schema(), ()):
+            set_by[".".join(key)] = layer.origin
+            if "source" not in node:
+                node["source"] = f"set in {layer.origin}"
+                node.setdefault("rationale", "")
+    return deep_merge(merged, data)
 
 
-def with_sampling(config: Mapping[str, Any], draws: int | None = None, seed: int | None = None
-                  ) -> dict[str, Any]:
-    """The config with command-line draws and seed written in (None keeps the config's), so
-    `config.resolved.yaml` and the provenance hash say what actually ran."""
-    sampling = config["sampling"]
-    draws = int(draws if draws is not None else value(config, "sampling.draws"))
-    seed = int(seed if seed is not None else sampling["random_seed"])
-    return {**config, "sampling": {**sampling, "random_seed": seed, "draws": {**sampling["draws"], "value": draws}}}
+def _assumption_nodes(node: Any, schema: Mapping[str, Any], key: tuple[str, ...]
+                      ) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Assumption objects ({value, source, rationale} in the schema) that a layer sets, by key."""
+    schema = _resolve(schema)
+    props = schema.get("properties", {})
+    if "value" in props and "source" in props:
+        if isinstance(node, dict) and "value" in node:
+            yield key, node
+        return
+    if isinstance(node, dict):
+        for name, sub in node.items():
+            if name in props:
+                yield from _assumption_nodes(sub, props[name], (*key, str(name)))
+
+
+def case_layer(folder: str | Path) -> Layer | None:
+    """The settings shipped with a case (`settings.yaml` in its folder), or None."""
+    path = Path(folder) / CASE_SETTINGS
+    if not path.is_file():
+        return None
+    layer = read_layer(path)
+    return Layer(f"case settings {path}", layer.data, layer.sha256, layer.lines)
 
 
 def value(config: Mapping[str, Any], dotted: str) -> Any:

@@ -16,16 +16,20 @@ import numpy as np
 from subnat.aggregate import metrics
 from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.scenarios import scenario_names
+from subnat.config import ConfigSources
 from subnat.errors import InputError, Problem
 from subnat.outputs import staging, write_csv, write_yaml
 from subnat.provenance import stamp
 
 log = logging.getLogger(__name__)
 
-def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
+def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapping[str, Any],
              scenarios: Sequence[str] | None = None, draws: int | None = None, seed: int | None = None,
              posterior: str | Path | None = None) -> Path:
-    """Assess one case and write its outputs into `out_dir` (all of them, or none on error)."""
+    """Assess one case and write its outputs into `out_dir` (all of them, or none on error).
+
+    `config` is the sources of the run (package defaults, user files, flags; see `subnat.config`)
+    or one resolved config; `draws` and `seed` are command-line flags, the last layer."""
     started = time.perf_counter()
     run = prepare(case, config, draws, seed)
     loaded = run.case
@@ -40,7 +44,8 @@ def run_case(case: str | Path, out_dir: str | Path, config: Mapping[str, Any],
     if posterior is not None and "expected" in names:
         inputs["posterior.nc"] = Path(posterior)
     provenance = stamp(run.config, inputs, case=loaded.meta.name, scenarios=names, draws=run.settings.draws,
-                       seed=run.settings.seed)
+                       seed=run.settings.seed, config_sources=run.composed.sources,
+                       config_set_by=dict(sorted(run.composed.set_by.items())))
     out_dir = Path(out_dir)
     with staging(out_dir) as tmp:
         write_csv(metrics.summary(a), tmp / "summary.csv")

@@ -49,12 +49,12 @@ def test_typo_in_config_key_names_the_file_line_and_key(tmp_path):
     assert "anchr" in problem.message
 
 
-def test_override_of_a_value_keeps_its_source(tmp_path):
+def test_override_of_a_value_says_where_it_was_set(tmp_path):
     override = tmp_path / "o.yaml"
     override.write_text(yaml.safe_dump({"pathway": {"anchor": {"value": "base_year"}}}))
     config = load([override])
     assert value(config, "pathway.anchor") == "base_year"
-    assert config["pathway"]["anchor"]["source"]
+    assert config["pathway"]["anchor"]["source"] == f"set in {override}"
 
 
 def test_assumptions_command_lists_every_assumption(capsys):

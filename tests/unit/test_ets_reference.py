@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -61,16 +62,16 @@ def test_log_sd_positive_and_grows_with_horizon():
 
 def test_assess_with_ets_reference_on_demo():
     from subnat.aggregate.assess import assess
-    from subnat.case.load import load_case
     from subnat.aggregate.settings import method_settings
-    from subnat.config import load, resolve, set_dotted, value, with_sampling
+    from subnat.case.load import load_case
+    from subnat.config import load, resolve, set_dotted, value
 
     case = load_case("demo")
     growth = load([REPO / "config" / "config.yaml"])
     ets = resolve(set_dotted(growth, "reference.method.value", "ets"))
     scenarios = ["full_implementation", "fixed_0.5"]
-    a_growth = assess(case, method_settings(with_sampling(growth, 8, 3)), scenarios)
-    a_ets = assess(case, method_settings(with_sampling(ets, 8, 3)), scenarios)
+    a_growth = assess(case, replace(method_settings(growth), draws=8, seed=3), scenarios)
+    a_ets = assess(case, replace(method_settings(ets), draws=8, seed=3), scenarios)
     groups = a_ets.screened.groups
     points = case.inventory.groupby(["actor_id", "scope"]).size()
     long = np.array([points.get((g.actor_id, g.scope), 0) >= value(ets, "reference.ets_min_years")

@@ -19,7 +19,7 @@ from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, emissions_series, screen
 from subnat.aggregate.settings import MethodSettings, ReferenceSettings, UncertaintySettings, method_settings
 from subnat.case.load import Case, load_case
-from subnat.config import for_case, with_sampling
+from subnat.config import Composed, ConfigSources, case_layer, compose
 from subnat.errors import ConsistencyError, InputError, Problem
 
 log = logging.getLogger(__name__)
@@ -45,20 +45,30 @@ class Assessment:
 
 @dataclass(frozen=True)
 class CaseRun:
-    """One case ready to assess: the loaded case, its config (per-case settings merged, the draws and
-    seed actually used written in) and the method settings read from that config."""
+    """One case ready to assess: the loaded case, its config composed from every layer (the case's
+    own settings, user files, the draws and seed actually used) and the method settings read from it."""
 
     case: Case
     config: dict[str, Any]
     settings: MethodSettings
+    composed: Composed  # which layer set which assumption, and every layer's hash (provenance)
 
 
-def prepare(case: str | Path, config: Mapping[str, Any], draws: int | None = None,
+def prepare(case: str | Path, config: ConfigSources | Mapping[str, Any], draws: int | None = None,
             seed: int | None = None) -> CaseRun:
-    """The prologue every assessment shares (`subnat run`, rule assess_case, the sensitivity runs)."""
+    """The prologue every assessment shares (`subnat run`, rule assess_case, the sensitivity runs).
+
+    `config` is the sources of a command (package defaults, user files, flags) or one resolved
+    config; the case's own settings (`settings.yaml` in its folder) go just above the defaults."""
     loaded = load_case(case)
-    resolved = with_sampling(for_case(config, loaded.meta.name), draws, seed)
-    return CaseRun(loaded, resolved, method_settings(resolved))
+    sources = config if isinstance(config, ConfigSources) else ConfigSources.of(config)
+    flags: dict[str, Any] = {}
+    if draws is not None:
+        flags["sampling"] = {"draws": {"value": int(draws)}}
+    if seed is not None:
+        flags.setdefault("sampling", {})["random_seed"] = int(seed)
+    composed = compose(sources.with_flags(flags), loaded.meta.name, case_layer(loaded.path))
+    return CaseRun(loaded, composed.config, method_settings(composed.config), composed)
 
 
 def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],

@@ -19,7 +19,7 @@ from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.national import base_year_emissions, pct_below_base
 from subnat.aggregate.scenarios import scenario_names
 from subnat.aggregate.settings import method_settings
-from subnat.config import resolve, set_dotted
+from subnat.config import ConfigSources, resolve, set_dotted
 from subnat.errors import InputError, Problem
 from subnat.outputs import write_atomic, write_csv
 
@@ -59,7 +59,7 @@ def headline_scenario(config: Mapping[str, Any], posterior: str | Path | None) -
     return "expected" if "expected" in names and posterior is not None else "full_implementation"
 
 
-def run_one(case: str | Path, config: Mapping[str, Any], name: str, out_csv: str | Path,
+def run_one(case: str | Path, config: ConfigSources | Mapping[str, Any], name: str, out_csv: str | Path,
             posterior: str | Path | None = None) -> None:
     """Run one sensitivity case and write its metric row."""
     run = prepare(case, config)

@@ -1,4 +1,6 @@
-"""Emission scopes: parse `territorial`, `scope1`, `scope1+2`, ... (their national weights are in aggregate/settings.py, method §7 O4)."""
+"""Emission scopes: parse `territorial`, `scope1`, `scope1+2`, ...
+
+How much each scope counts nationally (method §7 O4) is a setting: `aggregate/settings.py`."""
 
 from __future__ import annotations
 

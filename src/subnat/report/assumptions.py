@@ -16,7 +16,7 @@ import pandas as pd
 from subnat.config import assumptions
 from subnat.outputs import write_atomic, write_csv
 
-COLUMNS = ["key", "value", "unit", "description", "source", "rationale", "sensitivity_cases",
+COLUMNS = ["key", "value", "unit", "description", "source", "rationale", "set_by", "sensitivity_cases",
            "sensitivity_values"]
 
 
@@ -40,23 +40,29 @@ def varied_by(key: str, config: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
-def register(config: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per assumption of the (resolved) config."""
+def register(config: Mapping[str, Any], set_by: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per assumption of the (resolved) config; `set_by` names the layer that overrode a
+    default (the case's own settings, a user file, the command line), empty for package defaults."""
     rows = []
     for row in assumptions(config):
         cases = varied_by(row["key"], config)
-        rows.append({**row, "value": _cell(row["value"]),
+        rows.append({**row, "value": _cell(row["value"]), "set_by": (set_by or {}).get(row["key"], ""),
                      "sensitivity_cases": "; ".join(name for name, _ in cases),
                      "sensitivity_values": json.dumps(dict(cases), sort_keys=True, ensure_ascii=False)
                      if cases else ""})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def write(config_path: str | Path, out_csv: str | Path) -> pd.DataFrame:
-    """assumptions.csv from a case's config.resolved.yaml (the config the numbers came from)."""
+def write(config_path: str | Path, out_csv: str | Path, provenance_path: str | Path | None = None
+          ) -> pd.DataFrame:
+    """assumptions.csv from a case's config.resolved.yaml (the config the numbers came from) and
+    its provenance.yaml (which layer set which assumption)."""
     import yaml
 
     config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8"))
-    table = register(config)
+    set_by = {}
+    if provenance_path is not None and Path(provenance_path).is_file():
+        set_by = (yaml.safe_load(Path(provenance_path).read_text(encoding="utf-8")) or {}).get("config_set_by", {})
+    table = register(config, set_by)
     write_atomic(Path(out_csv), lambda p: write_csv(table, p))
     return table

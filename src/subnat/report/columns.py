@@ -80,6 +80,8 @@ STEMS: dict[str, tuple[str, str]] = {
     "key": ("Dotted config key of the assumption", ""),
     "unit": ("Unit of the assumption's value", ""),
     "rationale": ("Why this value was chosen", ""),
+    "set_by": ("The config layer that overrode the package default (case settings, a user file, the "
+               "command line); empty for a default", ""),
     "sensitivity_cases": ("Sensitivity cases that vary this assumption", ""),
     "sensitivity_values": ("Value each of those sensitivity cases sets (JSON)", ""),
 }

@@ -43,10 +43,10 @@ def _achievement(inputs: Mapping[str, object]) -> tuple[str | None, str | None]:
 
 
 def write_assumptions(inputs: Mapping[str, str], outputs: Mapping[str, str]) -> None:
-    """assumptions.csv from config.resolved.yaml."""
+    """assumptions.csv from config.resolved.yaml and provenance.yaml (which layer set what)."""
     from subnat.report import assumptions
 
-    table = assumptions.write(inputs["resolved"], outputs["assumptions"])
+    table = assumptions.write(inputs["resolved"], outputs["assumptions"], inputs.get("provenance"))
     log.info("wrote %s (%d assumptions)", outputs["assumptions"], len(table))
 
 
