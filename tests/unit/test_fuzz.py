@@ -53,11 +53,13 @@ def valid_cases(draw: st.DrawFn) -> dict[str, str]:
     actors = [[r, f"Region {r}", "region", "XFZ", "", 1_000_000, 5_000, "fuzz"] for r in regions]
     actors += [[c, f"City {c}", "city", "XFZ", draw(st.sampled_from(regions)), 100_000, 800, "fuzz"] for c in cities]
     actors += [[k, f"Company {k}", "company", "XFZ", "", "", "", "fuzz"] for k in companies]
-    level = st.floats(0.01, 200, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3))
+    # a city stays below the region that contains it (above it would be invalid: plausibility check)
+    levels = {"R": (50, 150), "C": (0.01, 40), "K": (0.01, 200)}
     inventory, drivers, commitments, locations = [], [], [], []
     for actor in regions + cities + companies:
         scope = "scope1+2" if actor.startswith("K") else "territorial"
         years = draw(st.lists(st.integers(2000, 2022), min_size=1, max_size=3, unique=True))
+        level = st.floats(*levels[actor[0]], allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3))
         inventory += [[actor, y, draw(level), scope, "fuzz"] for y in sorted(years)]
         if not actor.startswith("K"):
             drivers += [[actor, d, y, v, "fuzz"] for d in ("gdp", "population") for y, v in ((2000, 100), (2050, 140))]

@@ -45,6 +45,10 @@ def make_case(folder: Path, n_commitments: int = N_COMMITMENTS, n_actors: int = 
     for i, actor in enumerate(ids):
         scope = "scope1+2" if actor.startswith("K") else "territorial"
         level = round(0.01 + 5 * rng.random(), 4)
+        if actor.startswith("C"):
+            level = round(level / 10, 4)  # a city stays below its region (plausibility check)
+        elif actor.startswith("R"):
+            level = round(0.6 + 0.88 * level, 4)  # 0.6-5 Mt: above each of its cities (at most 0.5 Mt)
         inventory += [f"{actor},2010,{level * 1.1:.4f},{scope},synthetic",
                       f"{actor},2019,{level:.4f},{scope},synthetic"]
         if i % 50 == 0 and not actor.startswith("K"):

@@ -179,6 +179,8 @@ def test_coverage_counts_nested_once(tmp_path):
 
 
 def test_covered_emissions_above_national_fail_loudly(tmp_path):
-    inventory = [{"actor_id": "S", "year": y, "emissions_mt": 2000.0} for y in (2005, 2020)]
+    """Two states, each below the 1000 Mt nation, together above it: the coverage check stops the run.
+    (One state above the nation is already invalid input: tests/unit/test_plausibility.py.)"""
+    inventory = [{"actor_id": a, "year": y, "emissions_mt": 600.0} for a in ("S", "S2") for y in (2005, 2020)]
     with pytest.raises(ConsistencyError, match="exceed national"):
-        run(case(tmp_path, [STATE], inventory=inventory))
+        run(case(tmp_path, [STATE, c("s2", "S2", 0.3)], inventory=inventory))

@@ -203,6 +203,37 @@ def check_consistency(a: Assessment) -> None:
             f"national CPS emissions {reported.cps[t, m]:.1f} Mt in {a.years[t]} (CPS {a.national.names[m]}); "
             f"check units, GWP ({a.case.meta.gwp}) and LULUCF basis ({a.case.meta.lulucf}) of actor data vs "
             "national data")
+    _check_actors_below_nation(a, tolerance)
     for name, result in a.results.items():
         if (result.net > result.gross + 1e-9 * (1 + np.abs(result.gross))).any():
             raise ConsistencyError(f"{a.case.meta.name}/{name}: net reduction above gross (bug)")
+        _check_emissions_plausible(a, name, result)
+
+
+def _check_actors_below_nation(a: Assessment, tolerance: float) -> None:
+    """Every actor's reference emissions, at any level of nesting, stay below the nation's: the
+    coverage check above sums only actors without a containing actor with targets."""
+    if not len(a.paths.X):
+        return
+    national = a.national.over(a.years)  # (M, T)
+    ratio = a.paths.X / np.where(national > 0, national, np.nan).T[None, :, :]  # (G, T, M)
+    if np.nanmax(ratio) > 1 + tolerance:
+        g, t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)
+        group = a.screened.groups.iloc[g]
+        raise ConsistencyError(
+            f"{a.case.meta.name}: {group['actor_id']} ({group['scope']}) has reference emissions "
+            f"{a.paths.X[g, t, m]:.1f} Mt in {a.years[t]}, above the national CPS {national[m, t]:.1f} Mt "
+            f"(CPS {a.national.names[m]}): check the unit of its inventory or base-year emissions (Mt CO2e)")
+
+
+def _check_emissions_plausible(a: Assessment, name: str, result: Result) -> None:
+    """National emissions with subnational action are finite and never negative, in every draw."""
+    emissions = result.cps - result.net  # (T, S)
+    if not np.isfinite(emissions).all():
+        raise ConsistencyError(f"{a.case.meta.name}/{name}: national emissions are not finite in some draws (bug)")
+    if emissions.min() < 0:
+        t, s = np.unravel_index(np.argmin(emissions), emissions.shape)
+        raise ConsistencyError(
+            f"{a.case.meta.name}/{name}: national emissions {emissions[t, s]:.1f} Mt in {a.years[t]} (draw {s}) "
+            f"are negative: the net reduction {result.net[t, s]:.1f} Mt exceeds the national CPS "
+            f"{result.cps[t, s]:.1f} Mt; check the units of the actor data (Mt CO2e)")

@@ -17,6 +17,7 @@ import jsonschema
 import pandas as pd
 
 from subnat.case.csvfiles import Column, read_csv
+from subnat.case.plausibility import inventory_problems
 from subnat.config import key_lines, non_finite_problems, read_yaml, schema_problems
 from subnat.errors import InputError, Problem
 
@@ -317,6 +318,9 @@ def check_relations(case: Case) -> None:
     problems += _check_drivers(case.drivers, known)
     if problems:
         raise InputError(problems)
+    implausible = inventory_problems(case.actors, case.inventory, case.national)  # on well-formed tables only
+    if implausible:
+        raise InputError(implausible)
 
 
 def _cycles(parents: dict[str, str]) -> list[list[str]]:
