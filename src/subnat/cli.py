@@ -97,12 +97,13 @@ def _non_negative(text: str) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from subnat.aggregate.assess import prepare
-    from subnat.aggregate.national import national_series
+    from subnat.aggregate.national import check_joins, national_series
     from subnat.aggregate.screen import screen
     from subnat.config import sources_from
 
     run = prepare(args.case, sources_from(args.config))
     case, settings = run.case, run.settings
+    check_joins(case, settings.max_join_jump)
     screened = screen(case, settings.screen, national_series(case, settings.uncertainty.cps))
     print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
           f"{len(screened.commitments)} assessable, {len(screened.exclusions)} would be excluded)")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from subnat import draws as rnd
 from subnat.aggregate.engine import Draws, Prepared, Result, Structure, build_structure, run
-from subnat.aggregate.national import NationalSeries, member_draws, national_series, ndc_levels
+from subnat.aggregate.national import NationalSeries, check_joins, member_draws, national_series, ndc_levels
 from subnat.aggregate.pathways import Pathways, build_pathways
 from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, emissions_series, screen
@@ -75,6 +75,7 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
            posterior: str | Path | None = None) -> Assessment:
     """Run every requested scenario of one case."""
     n_draws, seed = settings.draws, settings.seed
+    check_joins(case, settings.max_join_jump)
     national = national_series(case, settings.uncertainty.cps)
     screened = screen(case, settings.screen, national)
     years = np.asarray(case.meta.years)

@@ -71,6 +71,44 @@ def national_series(case: Case, rule: str) -> NationalSeries:
     return NationalSeries(years=years, names=list(chosen), index=index, history=history)
 
 
+def join_jumps(case: Case) -> list[tuple[str, int, float, int]]:
+    """(series, year, relative jump, line) where each CPS series takes over from history: at the
+    last year both give (the projection's value against the inventory's) and from that year to the
+    projection's first year after history. A large jump is a basis mismatch (GWP, LULUCF, units)."""
+    table = case.national
+    history = table[table["series"] == "history"].set_index("year")["emissions_mt"]
+    if history.empty:
+        return []
+    last = int(history.index.max())
+    out = []
+    for name, rows in table[table["series"].str.startswith("cps")].groupby("series"):
+        series = rows.set_index("year")["emissions_mt"]
+        lines = rows.set_index("year")["_line"]
+        spliced = series.combine_first(history)
+        shared = sorted(set(series.index) & set(history.index))
+        if shared and history[shared[-1]] > 0:
+            y = shared[-1]
+            out.append((str(name), int(y), float(series[y] / history[y] - 1), int(lines[y])))
+        after = series[series.index > last]
+        if len(after):
+            y = int(after.index.min())
+            before = spliced.get(y - 1)
+            if before is not None and before > 0:
+                out.append((str(name), y, float(after.iloc[0] / before - 1), int(lines[y])))
+    return out
+
+
+def check_joins(case: Case, max_jump: float) -> None:
+    """Refuse a projection that jumps from history by more than `max_jump` (checks.max_join_jump)."""
+    problems = [Problem("national.csv", line, "emissions_mt",
+                        f"series '{name}' jumps {jump:+.1%} from history in {year} (more than "
+                        f"{max_jump:.0%}, checks.max_join_jump): check that history and projection share "
+                        f"GWP ({case.meta.gwp}), LULUCF basis ({case.meta.lulucf}) and unit")
+                for name, year, jump, line in join_jumps(case) if abs(jump) > max_jump]
+    if problems:
+        raise InputError(problems)
+
+
 def member_draws(series: NationalSeries, n_draws: int, rng: np.random.Generator) -> np.ndarray:
     """Member index of every draw: equal weights, balanced (each member as often as possible)."""
     m = len(series.names)

@@ -78,6 +78,7 @@ class MethodSettings:
     uncertainty: UncertaintySettings
     prediction_sources: Mapping[str, str]  # achievement.prediction_sources: actor type -> model source
     consistency_tolerance: float  # checks.consistency_tolerance
+    max_join_jump: float  # checks.max_join_jump
 
 
 def scope_weights(config: Mapping[str, Any]) -> dict[str, float]:
@@ -127,4 +128,5 @@ def method_settings(config: Mapping[str, Any]) -> MethodSettings:
         ),
         prediction_sources=dict(cfg(config, "achievement.prediction_sources")),
         consistency_tolerance=float(cfg(config, "checks.consistency_tolerance")),
+        max_join_jump=float(cfg(config, "checks.max_join_jump")),
     )

@@ -397,11 +397,15 @@ def _check_national(case: Case) -> list[Problem]:
     cps = national[national["series"].str.startswith("cps")]
     if cps.empty:
         return [Problem(name, None, "series", "no CPS series: add rows with series 'cps' or 'cps:<name>'")]
+    history_years = set(national.loc[national["series"] == "history", "year"].astype(int))
     for series, rows in cps.groupby("series"):
-        missing = sorted(years - set(rows["year"].astype(int)))
+        own = set(rows["year"].astype(int))
+        # a projection may start at (or after) its last inventory year: history covers the years before
+        missing = sorted(y for y in years - own if not (y < min(own) and y in history_years))
         if missing:
             problems.append(Problem(name, int(rows["_line"].max()), "year",
-                                    f"series '{series}' misses projection years {_years(missing)}"))
+                                    f"series '{series}' misses projection years {_years(missing)}"
+                                    + (" (and history does not cover them)" if history_years else "")))
     base = national[national["year"] == meta.base_year]
     if base.empty:
         problems.append(Problem(name, None, "year",
