@@ -106,3 +106,13 @@ def test_a_bad_value_in_a_user_file_names_that_file_and_line(tmp_path):
         prepare("us2017", sources_from([override]))
     problem = err.value.problems[0]
     assert problem.file == str(override) and problem.line == 4
+
+
+def test_offsets_count_is_not_ignored():
+    """Found: net_zero.offsets_count was in the schema but read nowhere. When offsets count, a
+    net-zero target's gross level is 0 whatever the residual share."""
+    from tests.strategies import settings_for
+
+    assert settings_for(net_zero__residual_share=0.1).pathway.residual_share == 0.1
+    settings = settings_for(net_zero__residual_share=0.1, net_zero__offsets_count=True)
+    assert settings.pathway.residual_share == 0.0 and settings.screen.residual_share == 0.0

@@ -20,7 +20,7 @@ class ScreenSettings:
 
     statuses: frozenset[str]  # inclusion.statuses
     duplicates: str  # inclusion.duplicates: most_complete | keep_all
-    residual_share: float  # net_zero.residual_share
+    residual_share: float  # net_zero.residual_share (0 when net_zero.offsets_count)
     base_year_fallback: bool  # reference.base_year_fallback
     anchor: str  # pathway.anchor: mry | base_year
     scope_weights: Mapping[str, float]  # method §7 O4, by single scope
@@ -31,7 +31,7 @@ class PathwaySettings:
     """Target levels and pathways (method §4)."""
 
     after_target: str  # pathway.after_target
-    residual_share: float  # net_zero.residual_share
+    residual_share: float  # net_zero.residual_share (0 when net_zero.offsets_count)
     reference_share: float  # renewable_electricity.reference_share
     electricity_share: Mapping[str, float]  # renewable_electricity.electricity_share_of_emissions, by actor type
 
@@ -91,7 +91,8 @@ def scope_weights(config: Mapping[str, Any]) -> dict[str, float]:
 
 def method_settings(config: Mapping[str, Any]) -> MethodSettings:
     """The settings of a validated config (`subnat.config.resolve` has filled every default)."""
-    residual = float(cfg(config, "net_zero.residual_share"))
+    # net_zero.offsets_count: offsets bought elsewhere count as reductions, so the target is net 0
+    residual = 0.0 if cfg(config, "net_zero.offsets_count") else float(cfg(config, "net_zero.residual_share"))
     return MethodSettings(
         draws=int(cfg(config, "sampling.draws")),
         seed=int(config["sampling"]["random_seed"]),
