@@ -1,14 +1,14 @@
-"""Snakemake glue for rule fit_achievement: unpack snakemake.* into subnat.achievement.fit.run."""
+"""Snakemake glue for rule fit_achievement: unpack snakemake.* into subnat.achievement.fit.fit_achievement."""
 
 import logging
 import sys
 
-from subnat.achievement.fit import GateError, run
+from subnat.achievement.fit import GateError, fit_achievement
 
 snakemake = globals()["snakemake"]
 logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
 try:
-    report = run(
+    report = fit_achievement(
         {"progress": snakemake.input.progress, "aggregates": snakemake.input.aggregates},
         dict(snakemake.output.items()),
         dict(snakemake.params.settings),

@@ -1,9 +1,9 @@
 """Fit the achievement model once per configuration, check it, and store the posterior.
 
-``run(inputs, outputs, settings)`` is what the Snakemake rule ``fit_achievement`` and the CLI
-``python -m subnat.achievement fit`` call. It writes the posterior, the diagnostics table, the
-held-out coverage, the LOO comparison, a summary by actor type and the figures, and raises
-:class:`GateError` (one line) when a gate of config ``achievement.gates_*`` fails.
+``fit_achievement(inputs, outputs, settings)`` is what the Snakemake rule ``fit_achievement``
+and the CLI ``python -m subnat.achievement fit`` call. It writes the posterior, the diagnostics
+table, the held-out coverage, the LOO comparison, a summary by actor type and the figures, and
+raises :class:`GateError` (one line) when a gate of config ``achievement.gates_*`` fails.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def summary_by_type(post: dict, attrs: dict, d: M.ModelData, seed: int,
     return pd.DataFrame(rows)
 
 
-def run(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any]) -> dict:
+def fit_achievement(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any]) -> dict:
     """Fit, check, store. inputs: progress[, aggregates]; outputs: posterior, diagnostics,
     holdout, loo, summary, figures (a folder). Returns a small report dict."""
     settings = resolve_settings(settings)
