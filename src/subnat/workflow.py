@@ -11,7 +11,7 @@ from typing import Any
 
 from subnat.case.load import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.config import resolve
-from subnat.errors import ConsistencyError, InputError
+from subnat.errors import InputError, SubnatError
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
@@ -58,13 +58,15 @@ def case_files(spec: str) -> list[str]:
 
 
 def run_logged(log_path: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a step with logging to its log file and stderr; user errors exit 1 without a traceback."""
+    """Run a step with logging to its log file and stderr; a problem the user can fix (SubnatError:
+    bad input, a failed output check, a failed gate of the achievement model) exits 1 with its
+    message in both and no traceback."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     handlers = [logging.FileHandler(log_path, mode="w", encoding="utf-8"), logging.StreamHandler(sys.stderr)]
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     try:
         return func(*args, **kwargs)
-    except (InputError, ConsistencyError) as exc:
+    except SubnatError as exc:
         logging.getLogger("subnat").error("%s", exc)
         sys.exit(1)

@@ -9,6 +9,7 @@ raises :class:`GateError` (one line) when a gate of config ``achievement.gates_*
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ import pandas as pd
 from subnat.achievement import model as M
 from subnat.achievement import posterior as P
 from subnat.achievement.predict import Predictors, simulate
+from subnat.errors import SubnatError
+
+log = logging.getLogger(__name__)
 
 #: Published ex-post figures (data.md §3) shown beside the model's numbers, never fitted to.
 PUBLISHED = {
@@ -31,7 +35,7 @@ PUBLISHED = {
 PUBLISHED_SHARE = {"company": 0.608, "city": 0.60, "region": 0.20}
 
 
-class GateError(RuntimeError):
+class GateError(SubnatError, RuntimeError):
     """A convergence or calibration gate failed: the posterior must not be used."""
 
 
@@ -243,4 +247,5 @@ def fit_achievement(inputs: dict[str, str], outputs: dict[str, str], settings: d
     if len(c90) and not lo <= float(c90.iloc[0]) <= hi:
         raise GateError(f"held-out coverage of the 90 % interval {float(c90.iloc[0]):.2f} outside "
                         f"[{lo}, {hi}] (see {outputs['holdout']})")
+    log.info("achievement fit: %s", {k: v for k, v in report.items() if k != "summary"})
     return report
