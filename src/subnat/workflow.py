@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from subnat.case.load import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
+from subnat.case import folder as case_folder
 from subnat.config import resolve
 from subnat.errors import InputError, SubnatError
 
@@ -46,15 +46,14 @@ def case_names(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def case_files(spec: str) -> list[str]:
-    """The input files of a case (for Snakemake's dependency tracking)."""
+    """The files of a case that `load_case` reads (for Snakemake's dependency tracking)."""
     try:
-        folder = resolve_case(spec)
+        folder = case_folder.resolve_case(spec)
     except InputError as exc:
         from snakemake.exceptions import WorkflowError
 
         raise WorkflowError(str(exc)) from None
-    names = ["case.yaml", *REQUIRED_FILES, *OPTIONAL_FILES]
-    return [str(folder / n) for n in names if (folder / n).is_file()]
+    return [str(p) for p in case_folder.case_files(folder)]
 
 
 def run_logged(log_path: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
