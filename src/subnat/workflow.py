@@ -45,15 +45,26 @@ def case_names(config: Mapping[str, Any]) -> dict[str, str]:
     return names
 
 
-def case_files(spec: str) -> list[str]:
-    """The files of a case that `load_case` reads (for Snakemake's dependency tracking)."""
+def case_path(spec: str) -> Path:
+    """The folder of a case spec (embedded name or folder path); a WorkflowError when there is none."""
     try:
-        folder = case_folder.resolve_case(spec)
+        return case_folder.resolve_case(spec)
     except InputError as exc:
         from snakemake.exceptions import WorkflowError
 
         raise WorkflowError(str(exc)) from None
-    return [str(p) for p in case_folder.case_files(folder)]
+
+
+def case_files(spec: str) -> list[str]:
+    """The files of a case that `load_case` reads (for Snakemake's dependency tracking)."""
+    return [str(p) for p in case_folder.case_files(case_path(spec))]
+
+
+def coverage_files(spec: str) -> list[str]:
+    """The files `harmonize.coverage.coverage_of_folder` reads: the case, and the exclusions of a
+    case built from the raw sources (build_exclusions.csv) when present."""
+    exclusions = case_path(spec) / case_folder.BUILD_EXCLUSIONS
+    return case_files(spec) + ([str(exclusions)] if exclusions.is_file() else [])
 
 
 def run_logged(log_path: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

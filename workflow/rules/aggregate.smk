@@ -1,13 +1,8 @@
 # Effect on national projections: one assessment per case (method §2-§9), then sensitivity cases.
 # Reads config: every key (passed whole as a param, so a config change reruns the rules).
 # Cost: assess_* measured at 150-520 MB peak RSS, <10 s, 1 core (default workflow, 2,000 draws);
-# mem_mb/runtime keep ~3x headroom and grow per retry. Cheap rules run on the submit host.
-
-
-localrules:
-    merge_sensitivity,
-    check_outputs,
-    all,
+# mem_mb/runtime keep ~3x headroom and grow per retry. Cheap rules run on the submit host
+# (localrules in collect.smk).
 
 
 rule assess_case:

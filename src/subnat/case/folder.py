@@ -13,6 +13,8 @@ from subnat.errors import InputError, Problem
 CASE_YAML = "case.yaml"
 REQUIRED_FILES = ("actors.csv", "inventory.csv", "commitments.csv", "national.csv")
 OPTIONAL_FILES = ("company_locations.csv", "drivers.csv", "progress.csv")
+#: Rows a case built from the raw sources left out, with reasons (harmonize; read by its coverage table)
+BUILD_EXCLUSIONS = "build_exclusions.csv"
 
 
 def embedded_cases() -> dict[str, Path]:

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-TABLE_NAMES = ("summary", "national", "commitments", "exclusions", "overlaps", "ndc")
+from subnat.report.layout import TABLE_NAMES
+
 ACTOR_TYPES = ("region", "city", "company")
 
 
