@@ -1,5 +1,7 @@
 # subnat: non-state and subnational climate action and its effect on national emissions.
-# The only entry point. Rules live in workflow/rules/<stage>.smk; logic lives in src/subnat.
+# The only entry point. Rules live in workflow/rules/<stage>.smk (aggregate targets and local rules
+# in collect.smk), logic lives in src/subnat. The default target, every file of every case, is
+# listed here: Snakemake ignores `default_target: True` in an included file.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -14,9 +16,19 @@ include: "workflow/rules/harmonize.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/collect.smk"
 
 
+# Every case: checked results, coverage, sensitivity table (when enabled) and the report artefacts.
 rule all:
     default_target: True
     input:
-        case_targets(),
+        expand("results/{case}/checks.yaml", case=CASES),
+        expand("results/{case}/coverage.csv", case=CASES),
+        expand("results/{case}/sensitivity.csv", case=CASES) if SENSITIVITY else [],
+        expand("results/{case}/assumptions.csv", case=CASES),
+        expand("results/{case}/tables.xlsx", case=CASES),
+        expand("results/{case}/iamc.csv", case=CASES),
+        expand("results/{case}/report.md", case=CASES),
+        expand("results/{case}/headline.html", case=CASES),
+        expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),

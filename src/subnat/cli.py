@@ -113,7 +113,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _cases(args: argparse.Namespace) -> int:
-    from subnat.case.load import embedded_cases
+    from subnat.case.folder import embedded_cases
     from subnat.config import read_yaml
 
     for name, path in embedded_cases().items():

@@ -226,7 +226,6 @@ def load(paths: Iterable[str | Path] = (), overrides: Mapping[str, Any] | None =
 
 
 PACKAGE_DEFAULTS = "package defaults"
-CASE_SETTINGS = "settings.yaml"  # a case folder's own settings (a config layer shipped with the case)
 
 
 @dataclass(frozen=True)
@@ -246,9 +245,9 @@ class ConfigSources:
     base: Layer  # the package defaults (or the workflow's config/config.yaml, which is the same file)
     layers: tuple[Layer, ...] = ()  # user files in order, then command-line flags
 
-    def with_flags(self, flags: Mapping[str, Any]) -> ConfigSources:
+    def with_flags(self, flags: Mapping[str, Any], origin: str = "command line") -> ConfigSources:
         """These sources with one more command-line layer (nothing when `flags` is empty)."""
-        return ConfigSources(self.base, (*self.layers, flags_layer(flags))) if flags else self
+        return ConfigSources(self.base, (*self.layers, flags_layer(flags, origin))) if flags else self
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for Snakemake params: a change of any layer reruns the rules)."""
@@ -262,6 +261,15 @@ class ConfigSources:
     def of(cls, config: Mapping[str, Any], origin: str = "config") -> ConfigSources:
         """A single resolved config as the only source (tests, sensitivity runs)."""
         return cls(Layer(origin, dict(config), config_hash(config)))
+
+    @classmethod
+    def coerce(cls, config: ConfigSources | Mapping[str, Any]) -> ConfigSources:
+        """Sources as given: a ConfigSources, its `to_dict()` (Snakemake params), or one config."""
+        if isinstance(config, ConfigSources):
+            return config
+        if set(config) == {"base", "layers"}:  # not config keys: the schema has neither
+            return cls.from_dict(config)
+        return cls.of(config)
 
 
 def _layer_dict(layer: Layer) -> dict[str, Any]:
@@ -310,9 +318,11 @@ def package_defaults() -> Layer:
 def sources_from(paths: Iterable[str | Path] = (), flags: Mapping[str, Any] | None = None,
                  base: Layer | None = None) -> ConfigSources:
     """The sources of a command: package defaults (or `base`), the files in order, then flags.
-    Every file is validated on its own over the defaults so errors name its line."""
+    Every file is validated on its own over the defaults so errors name its line; a file that is
+    the base itself (e.g. config/config.yaml given again with --configfile) is not a layer."""
     base = base or package_defaults()
     layers = [read_layer(p) for p in paths]
+    layers = [layer for layer in layers if layer.sha256 != base.sha256 or layer.data != base.data]
     for layer in layers:
         _validate_layer(base, layer)
     if flags:
@@ -376,6 +386,8 @@ def _assumption_nodes(node: Any, schema: Mapping[str, Any], key: tuple[str, ...]
 
 def case_layer(folder: str | Path) -> Layer | None:
     """The settings shipped with a case (`settings.yaml` in its folder), or None."""
+    from subnat.case.folder import CASE_SETTINGS
+
     path = Path(folder) / CASE_SETTINGS
     if not path.is_file():
         return None

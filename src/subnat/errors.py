@@ -1,4 +1,4 @@
-"""The project's own error type: every problem a user can fix names file, line and column."""
+"""The project's own error types: every problem a user can fix names file, line and column."""
 
 from __future__ import annotations
 
@@ -20,7 +20,12 @@ class Problem:
         return f"{self.file}:{line}: {column}: {self.message}"
 
 
-class InputError(Exception):
+class SubnatError(Exception):
+    """A problem the user can fix (bad input, a failed check or gate): the workflow and the CLIs
+    report its message without a traceback (`subnat.workflow.run_logged`)."""
+
+
+class InputError(SubnatError):
     """Bad input: carries every problem found, so users can fix them all in one go."""
 
     def __init__(self, problems: list[Problem] | Problem):
@@ -28,5 +33,5 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class ConsistencyError(Exception):
+class ConsistencyError(SubnatError):
     """A scientific consistency check failed (method.md §8): inputs disagree with each other."""

@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from subnat.case.load import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
+from subnat.case import folder as case_folder
 from subnat.config import resolve
-from subnat.errors import ConsistencyError, InputError
+from subnat.errors import InputError, SubnatError
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
@@ -24,6 +24,28 @@ def resolve_config(config: Mapping[str, Any]) -> dict[str, Any]:
         from snakemake.exceptions import WorkflowError
 
         raise WorkflowError("invalid configuration:\n" + "\n".join(str(p) for p in exc.problems)) from None
+
+
+def config_sources(workflow: Any) -> dict[str, Any]:
+    """The layers Snakemake merged into `config`, kept apart (subnat.config precedence): the
+    workflow's configfile as the defaults, then each --configfile in order, then --config values.
+    A case's own settings go between the defaults and the user's layers, in the assessment.
+    Returned as plain data for the rules' params (a change of any layer reruns them)."""
+    from subnat.config import package_defaults, read_layer, sources_from
+
+    settings = workflow.config_settings
+    user_files = [str(p) for p in settings.configfiles]
+    own = [f for f in map(str, workflow.configfiles) if f not in user_files]
+    try:
+        base = read_layer(own[0]) if own else package_defaults()
+        sources = sources_from(user_files, base=base)
+        if settings.config:
+            sources = sources.with_flags(dict(settings.config), "snakemake --config")
+    except InputError as exc:
+        from snakemake.exceptions import WorkflowError
+
+        raise WorkflowError("invalid configuration:\n" + "\n".join(str(p) for p in exc.problems)) from None
+    return sources.to_dict()
 
 
 def case_names(config: Mapping[str, Any]) -> dict[str, str]:
@@ -45,26 +67,38 @@ def case_names(config: Mapping[str, Any]) -> dict[str, str]:
     return names
 
 
-def case_files(spec: str) -> list[str]:
-    """The input files of a case (for Snakemake's dependency tracking)."""
+def case_path(spec: str) -> Path:
+    """The folder of a case spec (embedded name or folder path); a WorkflowError when there is none."""
     try:
-        folder = resolve_case(spec)
+        return case_folder.resolve_case(spec)
     except InputError as exc:
         from snakemake.exceptions import WorkflowError
 
         raise WorkflowError(str(exc)) from None
-    names = ["case.yaml", *REQUIRED_FILES, *OPTIONAL_FILES]
-    return [str(folder / n) for n in names if (folder / n).is_file()]
+
+
+def case_files(spec: str) -> list[str]:
+    """The files of a case that `load_case` reads (for Snakemake's dependency tracking)."""
+    return [str(p) for p in case_folder.case_files(case_path(spec))]
+
+
+def coverage_files(spec: str) -> list[str]:
+    """The files `harmonize.coverage.coverage_of_folder` reads: the case, and the exclusions of a
+    case built from the raw sources (build_exclusions.csv) when present."""
+    exclusions = case_path(spec) / case_folder.BUILD_EXCLUSIONS
+    return case_files(spec) + ([str(exclusions)] if exclusions.is_file() else [])
 
 
 def run_logged(log_path: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a step with logging to its log file and stderr; user errors exit 1 without a traceback."""
+    """Run a step with logging to its log file and stderr; a problem the user can fix (SubnatError:
+    bad input, a failed output check, a failed gate of the achievement model) exits 1 with its
+    message in both and no traceback."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     handlers = [logging.FileHandler(log_path, mode="w", encoding="utf-8"), logging.StreamHandler(sys.stderr)]
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     try:
         return func(*args, **kwargs)
-    except (InputError, ConsistencyError) as exc:
+    except SubnatError as exc:
         logging.getLogger("subnat").error("%s", exc)
         sys.exit(1)

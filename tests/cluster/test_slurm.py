@@ -48,7 +48,7 @@ def _env():
     env["SUBNAT_SLURM_DIR"] = str(SLURM_DIR)
     env["SOURCE_DATE_EPOCH"] = "1700000000"  # fixed provenance time: byte-identical outputs
     # Jobs inherit this environment (sbatch --export=ALL): put the venv first on PATH so that
-    # shell rules find its python, snakemake and subnat, and the sbin tools for the scripts.
+    # jobs find its python, snakemake and subnat, and the sbin tools for the scripts.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", ""), "/usr/sbin", "/sbin"])
     return env
 

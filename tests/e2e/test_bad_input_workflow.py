@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from snake_helpers import CONFIGS, command, env
 
-from subnat.case.load import embedded_cases
+from subnat.case.folder import embedded_cases
 
 
 @pytest.mark.e2e

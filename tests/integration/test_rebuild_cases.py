@@ -19,7 +19,7 @@ pytestmark = [
 
 @pytest.mark.parametrize("name", ["us2017", "us2023"])
 def test_rebuild_equals_committed(name, tmp_path):
-    from subnat.harmonize import build_case, write_case
+    from subnat.harmonize.build import build_case, write_case
 
     out = write_case(build_case(name, REFERENCE), tmp_path / name)
     committed = Path(str(resources.files("subnat") / "data" / "cases" / name))

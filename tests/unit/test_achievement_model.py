@@ -133,7 +133,7 @@ def test_small_fit_end_to_end(tmp_path):
         "posterior": "posterior.nc", "diagnostics": "diagnostics.csv", "holdout": "holdout.csv",
         "loo": "loo.csv", "summary": "summary.csv", "figures": "figures"}.items()}
     agg = Path(F.__file__).resolve().parents[1] / "data" / "progress" / "aggregates.csv"
-    report = F.run({"progress": str(DATA / "progress_small.csv"), "aggregates": str(agg)}, out,
+    report = F.fit_achievement({"progress": str(DATA / "progress_small.csv"), "aggregates": str(agg)}, out,
                    settings)
     diag = pd.read_csv(out["diagnostics"])
     assert list(diag.columns) == ["parameter", "r_hat", "ess_bulk", "ess_tail", "divergences"]

@@ -13,8 +13,7 @@ import yaml
 from subnat.aggregate import checks
 from subnat.errors import ConsistencyError
 
-# the entry may be renamed run -> check_outputs (issue 13); same (inputs, out_yaml) contract
-ENTRY = getattr(checks, "check_outputs", None) or checks.run
+ENTRY = checks.check_outputs
 YEARS = (2025, 2030)
 REDUCTION = {"no_nsa": 0.0, "fixed_0.5": 50.0, "full_implementation": 100.0}
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from subnat.case.load import embedded_cases
+from subnat.case.folder import embedded_cases
 from subnat.cli import main
 
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "corpus" / "corpus.yaml"

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sources_fixtures import reference_tree
 
-from subnat.harmonize import build_case, write_case
 from subnat.harmonize.__main__ import main
+from subnat.harmonize.build import build_case, write_case
 
 
 @pytest.fixture(scope="module")

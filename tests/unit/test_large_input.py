@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from subnat.case.csvfiles import MAX_PROBLEMS_PER_COLUMN
-from subnat.case.load import embedded_cases
+from subnat.case.folder import embedded_cases
 from subnat.cli import main
 
 N_COMMITMENTS = 100_000

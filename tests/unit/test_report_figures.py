@@ -69,3 +69,12 @@ def test_achievement_figure_from_a_posterior(tmp_path: Path) -> None:
     written = figures.save(figures.achievement(posterior, diagnostics), tmp_path / "achievement")
     assert [p.name for p in written] == ["achievement.png", "achievement.svg"]
     assert "R-hat 1.002" in written[1].read_text(encoding="utf-8") or written[0].stat().st_size > 10_000
+
+
+
+def test_a_rule_reads_only_the_sensitivity_table_it_declares(demo: Path) -> None:
+    """With no sensitivity input declared (sensitivity disabled) a sensitivity.csv left in the
+    folder by an earlier run is not read; by hand (default) the folder's is read."""
+    assert load(demo, sensitivity_csv=None).sensitivity is None
+    assert load(demo, sensitivity_csv=demo / "sensitivity.csv").sensitivity is not None
+    assert load(demo).sensitivity is not None

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from snakemake.exceptions import WorkflowError
 
-from subnat.case.load import embedded_cases, load_case
+from subnat.case.folder import embedded_cases
+from subnat.case.load import load_case
 from subnat.config import load, read_yaml
 from subnat.errors import InputError
 from subnat.run import run_case

@@ -1,13 +1,8 @@
 # Effect on national projections: one assessment per case (method §2-§9), then sensitivity cases.
 # Reads config: every key (passed whole as a param, so a config change reruns the rules).
 # Cost: assess_* measured at 150-520 MB peak RSS, <10 s, 1 core (default workflow, 2,000 draws);
-# mem_mb/runtime keep ~3x headroom and grow per retry. Cheap rules run on the submit host.
-
-
-localrules:
-    merge_sensitivity,
-    check_outputs,
-    all,
+# mem_mb/runtime keep ~3x headroom and grow per retry. Cheap rules run on the submit host
+# (localrules in collect.smk).
 
 
 rule assess_case:
@@ -28,7 +23,7 @@ rule assess_case:
         provenance="results/{case}/provenance.yaml",
     params:
         case=case_spec,
-        config=config,
+        config=CONFIG_SOURCES,
     log:
         "logs/assess_case/{case}.log",
     benchmark:
@@ -51,7 +46,7 @@ rule assess_sensitivity:
         "results/{case}/sensitivity/{name}.csv",
     params:
         case=case_spec,
-        config=config,
+        config=CONFIG_SOURCES,
     log:
         "logs/assess_sensitivity/{case}/{name}.log",
     benchmark:
@@ -74,7 +69,7 @@ rule merge_sensitivity:
     output:
         "results/{case}/sensitivity.csv",
     params:
-        config=config,
+        config=CONFIG_SOURCES,
     log:
         "logs/merge_sensitivity/{case}.log",
     threads: 1

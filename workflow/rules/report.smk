@@ -1,15 +1,12 @@
 # Results people read (issue 7): assumption register, workbook, IAMC export, figures, report.md and
 # the Snakemake HTML report (`snakemake --report results/report.html`).
+# Inputs: one named function per artefact in common.smk (everything `report.steps` reads).
 # Reads config: scenarios (figure list), sensitivity.enabled/cases (tornado), report.languages.
-from subnat.aggregate.scenarios import scenario_names
-from subnat.report.layout import figure_names
 
 
 report: "../report/workflow.rst"
 
 
-REPORT_SCENARIOS = scenario_names(config)
-FIGURES = figure_names(REPORT_SCENARIOS, sensitivity=bool(SENSITIVITY), achievement_model=EXPECTED)
 REPORT_CATEGORY = "Effect on national projections"
 # Figure -> (caption, report category, figure label, scenario label) for the HTML report.
 FIGURE_REPORT = {
@@ -22,22 +19,13 @@ FIGURE_REPORT = {
     "tornado": ("../report/tornado.rst", "Uncertainty", "tornado", "all"),
     "achievement": ("../report/achievement.rst", "Uncertainty", "achievement posterior", "all"),
 }
-SENSITIVITY_TABLE = ["results/{case}/sensitivity.csv"] if SENSITIVITY else []
-ACHIEVEMENT = [POSTERIOR, "results/achievement/diagnostics.csv"] if EXPECTED else []
-
-
-localrules:
-    write_assumptions,
-    make_tables,
-    export_iamc,
-    write_report,
 
 
 rule write_assumptions:
     conda:
         "../../environment.yml"
     input:
-        resolved="results/{case}/config.resolved.yaml",
+        unpack(assumptions_inputs),
     output:
         assumptions="results/{case}/assumptions.csv",
     log:
@@ -56,16 +44,7 @@ rule make_tables:
     conda:
         "../../environment.yml"
     input:
-        case=case_inputs,
-        summary="results/{case}/summary.csv",
-        national="results/{case}/national.csv",
-        commitments="results/{case}/commitments.csv",
-        exclusions="results/{case}/exclusions.csv",
-        overlaps="results/{case}/overlaps.csv",
-        ndc="results/{case}/ndc.csv",
-        sensitivity=SENSITIVITY_TABLE,
-        assumptions="results/{case}/assumptions.csv",
-        provenance="results/{case}/provenance.yaml",
+        unpack(workbook_inputs),
     output:
         xlsx="results/{case}/tables.xlsx",
     log:
@@ -84,12 +63,7 @@ rule export_iamc:
     conda:
         "../../environment.yml"
     input:
-        case=case_inputs,
-        summary="results/{case}/summary.csv",
-        national="results/{case}/national.csv",
-        commitments="results/{case}/commitments.csv",
-        overlaps="results/{case}/overlaps.csv",
-        provenance="results/{case}/provenance.yaml",
+        unpack(iamc_inputs),
     output:
         csv="results/{case}/iamc.csv",
         xlsx="results/{case}/iamc.xlsx",
@@ -110,15 +84,7 @@ rule make_figures:
     conda:
         "../../environment.yml"
     input:
-        case=case_inputs,
-        achievement=ACHIEVEMENT,
-        summary="results/{case}/summary.csv",
-        national="results/{case}/national.csv",
-        commitments="results/{case}/commitments.csv",
-        overlaps="results/{case}/overlaps.csv",
-        ndc="results/{case}/ndc.csv",
-        sensitivity=SENSITIVITY_TABLE,
-        provenance="results/{case}/provenance.yaml",
+        unpack(figures_inputs),
     output:
         png=[
             report(
@@ -146,17 +112,7 @@ rule write_report:
     conda:
         "../../environment.yml"
     input:
-        case=case_inputs,
-        summary="results/{case}/summary.csv",
-        national="results/{case}/national.csv",
-        commitments="results/{case}/commitments.csv",
-        exclusions="results/{case}/exclusions.csv",
-        overlaps="results/{case}/overlaps.csv",
-        ndc="results/{case}/ndc.csv",
-        sensitivity=SENSITIVITY_TABLE,
-        assumptions="results/{case}/assumptions.csv",
-        provenance="results/{case}/provenance.yaml",
-        figures=expand("results/{{case}}/figures/{name}.png", name=FIGURES),
+        unpack(report_inputs),
     output:
         md="results/{case}/report.md",
         html=report(
@@ -177,13 +133,3 @@ rule write_report:
         runtime=10,
     script:
         "../scripts/write_report.py"
-
-
-CASE_TARGET_PATTERNS += [
-    "results/{case}/assumptions.csv",
-    "results/{case}/tables.xlsx",
-    "results/{case}/iamc.csv",
-    "results/{case}/report.md",
-    "results/{case}/headline.html",
-    *expand("results/{{case}}/figures/{name}.{ext}", name=FIGURES, ext=["png", "svg"]),
-]

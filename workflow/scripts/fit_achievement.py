@@ -1,20 +1,13 @@
-"""Snakemake glue for rule fit_achievement: unpack snakemake.* into subnat.achievement.fit.run."""
+"""Thin wrapper: rule fit_achievement -> subnat.achievement.fit.fit_achievement."""
 
-import logging
-import sys
+from typing import TYPE_CHECKING
 
-from subnat.achievement.fit import GateError, run
+from subnat.achievement.fit import fit_achievement
+from subnat.workflow import run_logged
 
-snakemake = globals()["snakemake"]
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
-try:
-    report = run(
-        {"progress": snakemake.input.progress, "aggregates": snakemake.input.aggregates},
-        dict(snakemake.output.items()),
-        dict(snakemake.params.settings),
-    )
-    logging.info("achievement fit: %s", {k: v for k, v in report.items() if k != "summary"})
-except GateError as exc:
-    logging.error("%s", exc)
-    print(f"fit_achievement: {exc}", file=sys.stderr)
-    sys.exit(1)
+if TYPE_CHECKING:
+    from snakemake.script import snakemake
+
+run_logged(snakemake.log[0], fit_achievement,
+           {"progress": snakemake.input.progress, "aggregates": snakemake.input.aggregates},
+           dict(snakemake.output.items()), dict(snakemake.params.settings))

@@ -34,11 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {p} and {e}")
         return 0
     from subnat import config
-    from subnat.achievement.fit import GateError, run
+    from subnat.achievement.fit import GateError, fit_achievement
 
     settings = config.load(a.config)["achievement"] if a.config else {}
     try:
-        report = run({"progress": str(a.progress)}, outputs_in(a.out), settings)
+        report = fit_achievement({"progress": str(a.progress)}, outputs_in(a.out), settings)
     except GateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

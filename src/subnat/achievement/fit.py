@@ -1,14 +1,15 @@
 """Fit the achievement model once per configuration, check it, and store the posterior.
 
-``run(inputs, outputs, settings)`` is what the Snakemake rule ``fit_achievement`` and the CLI
-``python -m subnat.achievement fit`` call. It writes the posterior, the diagnostics table, the
-held-out coverage, the LOO comparison, a summary by actor type and the figures, and raises
-:class:`GateError` (one line) when a gate of config ``achievement.gates_*`` fails.
+``fit_achievement(inputs, outputs, settings)`` is what the Snakemake rule ``fit_achievement``
+and the CLI ``python -m subnat.achievement fit`` call. It writes the posterior, the diagnostics
+table, the held-out coverage, the LOO comparison, a summary by actor type and the figures, and
+raises :class:`GateError` (one line) when a gate of config ``achievement.gates_*`` fails.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ import pandas as pd
 from subnat.achievement import model as M
 from subnat.achievement import posterior as P
 from subnat.achievement.predict import Predictors, simulate
+from subnat.errors import SubnatError
+
+log = logging.getLogger(__name__)
 
 #: Published ex-post figures (data.md §3) shown beside the model's numbers, never fitted to.
 PUBLISHED = {
@@ -31,7 +35,7 @@ PUBLISHED = {
 PUBLISHED_SHARE = {"company": 0.608, "city": 0.60, "region": 0.20}
 
 
-class GateError(RuntimeError):
+class GateError(SubnatError, RuntimeError):
     """A convergence or calibration gate failed: the posterior must not be used."""
 
 
@@ -157,7 +161,7 @@ def summary_by_type(post: dict, attrs: dict, d: M.ModelData, seed: int,
     return pd.DataFrame(rows)
 
 
-def run(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any]) -> dict:
+def fit_achievement(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any]) -> dict:
     """Fit, check, store. inputs: progress[, aggregates]; outputs: posterior, diagnostics,
     holdout, loo, summary, figures (a folder). Returns a small report dict."""
     settings = resolve_settings(settings)
@@ -243,4 +247,5 @@ def run(inputs: dict[str, str], outputs: dict[str, str], settings: dict[str, Any
     if len(c90) and not lo <= float(c90.iloc[0]) <= hi:
         raise GateError(f"held-out coverage of the 90 % interval {float(c90.iloc[0]):.2f} outside "
                         f"[{lo}, {hi}] (see {outputs['holdout']})")
+    log.info("achievement fit: %s", {k: v for k, v in report.items() if k != "summary"})
     return report

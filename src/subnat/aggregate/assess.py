@@ -61,7 +61,7 @@ def prepare(case: str | Path, config: ConfigSources | Mapping[str, Any], draws: 
     `config` is the sources of a command (package defaults, user files, flags) or one resolved
     config; the case's own settings (`settings.yaml` in its folder) go just above the defaults."""
     loaded = load_case(case)
-    sources = config if isinstance(config, ConfigSources) else ConfigSources.of(config)
+    sources = ConfigSources.coerce(config)
     flags: dict[str, Any] = {}
     if draws is not None:
         flags["sampling"] = {"draws": {"value": int(draws)}}

@@ -18,7 +18,7 @@ from subnat.outputs import write_atomic, write_yaml
 TOLERANCE = 1e-6
 
 
-def run(inputs: Mapping[str, str], out_yaml: str) -> None:
+def check_outputs(inputs: Mapping[str, str], out_yaml: str) -> None:
     summary = pd.read_csv(inputs["summary"])
     national = pd.read_csv(inputs["national"])
     overlaps = pd.read_csv(inputs["overlaps"])

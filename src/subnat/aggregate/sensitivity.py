@@ -19,7 +19,7 @@ from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.national import base_year_emissions, pct_below_base
 from subnat.aggregate.scenarios import scenario_names
 from subnat.aggregate.settings import method_settings
-from subnat.config import ConfigSources, resolve, set_dotted
+from subnat.config import ConfigSources, compose, resolve, set_dotted
 from subnat.errors import InputError, Problem
 from subnat.outputs import write_atomic, write_csv
 
@@ -79,9 +79,10 @@ def run_one(case: str | Path, config: ConfigSources | Mapping[str, Any], name: s
     write_atomic(Path(out_csv), lambda p: write_csv(pd.DataFrame([row], columns=COLUMNS), p))
 
 
-def merge(summary_csv: str | Path, parts: Sequence[str | Path], config: Mapping[str, Any],
+def merge(summary_csv: str | Path, parts: Sequence[str | Path], config: ConfigSources | Mapping[str, Any],
           out_csv: str | Path, posterior: str | Path | None = None) -> None:
     """sensitivity.csv: the default run, the achievement scenarios, and every sensitivity case."""
+    config = compose(ConfigSources.coerce(config)).config
     summary = pd.read_csv(summary_csv)
     case = str(summary["case"].iloc[0])
     scenario = headline_scenario(config, posterior)

@@ -17,6 +17,7 @@ import jsonschema
 import pandas as pd
 
 from subnat.case.csvfiles import Column, read_csv
+from subnat.case.folder import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.case.plausibility import inventory_problems
 from subnat.config import key_lines, non_finite_problems, read_yaml, schema_problems
 from subnat.errors import InputError, Problem
@@ -92,12 +93,11 @@ PROGRESS = (
     Column("observed_year", "int", minimum=1900, maximum=2150),
 )
 
-REQUIRED_FILES = {
+# The columns of each table (file names: subnat.case.folder)
+COLUMNS = {
     "actors.csv": ACTORS, "inventory.csv": INVENTORY, "commitments.csv": COMMITMENTS,
-    "national.csv": NATIONAL,
-}
-OPTIONAL_FILES = {
-    "company_locations.csv": LOCATIONS, "drivers.csv": DRIVERS, "progress.csv": PROGRESS,
+    "national.csv": NATIONAL, "company_locations.csv": LOCATIONS, "drivers.csv": DRIVERS,
+    "progress.csv": PROGRESS,
 }
 
 
@@ -138,26 +138,6 @@ class Case:
     files: dict[str, Path]
 
 
-def embedded_cases() -> dict[str, Path]:
-    """Embedded case folders shipped in the package, by name."""
-    root = Path(str(resources.files("subnat").joinpath("data/cases")))
-    return {p.name: p for p in sorted(root.iterdir()) if (p / "case.yaml").is_file()}
-
-
-def resolve_case(case: str | Path) -> Path:
-    """A case folder from a path or an embedded case name."""
-    path = Path(case)
-    if path.is_dir():
-        return path
-    cases = embedded_cases()
-    if str(case) in cases:
-        return cases[str(case)]
-    names = ", ".join(cases) or "none"
-    raise InputError(Problem(str(case), None, None,
-                             f"no such case folder and no embedded case of that name "
-                             f"(embedded: {names})"))
-
-
 def load_case(case: str | Path) -> Case:
     """Read and check a case folder (or embedded case name); raise InputError on problems."""
     folder = resolve_case(case)
@@ -169,7 +149,7 @@ def load_case(case: str | Path) -> Case:
         problems += exc.problems
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {"case.yaml": folder / "case.yaml"}
-    for name, columns in {**REQUIRED_FILES, **OPTIONAL_FILES}.items():
+    for name in (*REQUIRED_FILES, *OPTIONAL_FILES):
         path = folder / name
         if not path.is_file():
             if name in REQUIRED_FILES:
@@ -177,7 +157,7 @@ def load_case(case: str | Path) -> Case:
             continue
         files[name] = path
         try:
-            tables[name] = read_csv(path, columns)
+            tables[name] = read_csv(path, COLUMNS[name])
         except InputError as exc:
             problems += exc.problems
     if problems or meta is None:

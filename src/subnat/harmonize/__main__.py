@@ -1,4 +1,4 @@
-"""Command line: ``python -m subnat.harmonize build-case|coverage``."""
+"""Command line: ``python -m subnat.harmonize build-case|coverage`` (the functions of the rules)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from subnat.errors import InputError
 from subnat.harmonize import refdata
-from subnat.harmonize.build import CASES, build_case, write_case
-from subnat.harmonize.coverage import coverage_of_folder
+from subnat.harmonize.build import CASES
+from subnat.harmonize.steps import build_case_folder, case_coverage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,13 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         if args.cmd == "build-case":
-            built = build_case(args.case, args.reference_data, args.duplicates)
-            write_case(built, args.out)
+            built = build_case_folder(args.case, args.reference_data, args.out, args.duplicates)
             print(built.coverage.to_string(index=False))
             return 0
-        cov = coverage_of_folder(args.case_dir, args.year)
-        if args.out:
-            cov.to_csv(args.out, index=False, float_format="%.6g")
+        cov = case_coverage(args.case_dir, args.out, args.year)
         print(cov.to_string(index=False))
         return 0
     except (InputError, refdata.MissingReferenceData, FileNotFoundError, KeyError) as e:

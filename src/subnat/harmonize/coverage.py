@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from subnat.case.folder import BUILD_EXCLUSIONS
 from subnat.case.load import load_case
 
 COLUMNS = ["actor_type", "actors", "commitments", "covered_mt", "covered_mt_net",
@@ -90,6 +91,6 @@ def coverage_of_folder(case_dir: str | Path, year: int | None = None) -> pd.Data
         nat = tables["national.csv"]
         hist = nat.loc[nat["series"] == "history", "year"]
         year = int(hist.max()) if len(hist) else int(tables["inventory.csv"]["year"].max())
-    excl_path = folder / "build_exclusions.csv"
+    excl_path = folder / BUILD_EXCLUSIONS
     excluded = pd.read_csv(excl_path) if excl_path.exists() else None
     return coverage(tables, year, excluded)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from subnat.errors import SubnatError
+
 OEF = "openclimate-oef"
 FILES: dict[str, str] = {
     "net_zero_tracker": f"{OEF}/raw/net_zero_tracker_snapshot_2022-12-20.xlsx",
@@ -23,7 +25,7 @@ FILES: dict[str, str] = {
 }
 
 
-class MissingReferenceData(FileNotFoundError):
+class MissingReferenceData(SubnatError, FileNotFoundError):
     """A needed upstream file is not in the reference-data folder."""
 
 

@@ -1,6 +1,10 @@
-"""Which figures a case gets, without importing matplotlib (the Snakefile reads this at parse time)."""
+"""Which tables the report steps read and which figures a case gets, without importing pandas or
+matplotlib (the Snakefile reads this at parse time to declare the report rules' files)."""
 
 from __future__ import annotations
+
+#: The tables of results/<case>/ (interfaces.md §4) that `results.load` reads for every report step.
+TABLE_NAMES = ("summary", "national", "commitments", "exclusions", "overlaps", "ndc")
 
 
 def figure_names(scenarios: list[str], sensitivity: bool, achievement_model: bool) -> list[str]:

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-TABLE_NAMES = ("summary", "national", "commitments", "exclusions", "overlaps", "ndc")
+from subnat.report.layout import TABLE_NAMES
+
 ACTOR_TYPES = ("region", "city", "company")
 
 
@@ -77,12 +78,14 @@ class CaseResults:
 
 
 def load(result_dir: str | Path, case_yaml: str | Path | None = None,
-         case_national: str | Path | None = None) -> CaseResults:
-    """Read results/<case>/; the case inputs default to the paths recorded in provenance.yaml."""
+         case_national: str | Path | None = None, sensitivity_csv: str | Path | None = "auto") -> CaseResults:
+    """Read results/<case>/; the case inputs default to the paths recorded in provenance.yaml.
+    `sensitivity_csv`: the sensitivity table to read, None for none; by default the folder's
+    sensitivity.csv when present (a rule passes what it declares, so it reads nothing undeclared)."""
     folder = Path(result_dir)
     tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLE_NAMES}
-    sens_path = folder / "sensitivity.csv"
-    sensitivity = pd.read_csv(sens_path) if sens_path.is_file() else None
+    sens_path = folder / "sensitivity.csv" if sensitivity_csv == "auto" else sensitivity_csv
+    sensitivity = pd.read_csv(sens_path) if sens_path is not None and Path(sens_path).is_file() else None
     config = yaml.safe_load((folder / "config.resolved.yaml").read_text(encoding="utf-8"))
     provenance = yaml.safe_load((folder / "provenance.yaml").read_text(encoding="utf-8"))
     inputs = provenance.get("inputs", {})
