@@ -98,8 +98,10 @@ def report_tables(wildcards):
 
 
 def assumptions_inputs(wildcards):
-    """write_assumptions: the register is made from config.resolved.yaml alone."""
-    return {"resolved": f"results/{wildcards.case}/config.resolved.yaml"}
+    """write_assumptions: the register is made from config.resolved.yaml and provenance.yaml (which
+    config layer set which assumption)."""
+    return {"resolved": f"results/{wildcards.case}/config.resolved.yaml",
+            "provenance": f"results/{wildcards.case}/provenance.yaml"}
 
 
 def workbook_inputs(wildcards):
