@@ -111,3 +111,12 @@ def test_achievement_figure_shows_the_sources_the_case_uses(demo: Path, tmp_path
     assert not np.allclose(draws.query("actor_type == 'city'")["delivered_fraction"], unseen["delivered_fraction"])
     svg = figures.save(figures.achievement(posterior, diagnostics, sources), tmp_path / "a")[1].read_text("utf-8")
     assert "unseen source" in svg and "(a)" in svg and "company" not in svg
+
+
+def test_figures_are_byte_identical_when_drawn_again(demo: Path, tmp_path: Path) -> None:
+    """SVG ids are hashed with the fixed svg.hashsalt at save time (random otherwise)."""
+    results = load(demo)
+    first = figures.save(figures.coverage(results, results.main_year), tmp_path / "a")
+    second = figures.save(figures.coverage(results, results.main_year), tmp_path / "b")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

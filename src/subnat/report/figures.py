@@ -36,8 +36,10 @@ def save(fig: Figure, stem: Path) -> list[Path]:
     paths = []
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None})):
         path = stem.parent / f"{stem.name}.{ext}"
-        write_atomic(path, lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=150,
-                                                                     bbox_inches="tight"))
+        # the SVG ids are hashed with svg.hashsalt when saving (random without it): same bytes every run
+        with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+            write_atomic(path, lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=150,
+                                                                         bbox_inches="tight"))
         paths.append(path)
     plt.close(fig)
     return paths
