@@ -90,6 +90,6 @@ def test_tables_of_two_cases_combine_in_pyam(demo: Path) -> None:
     second.provenance = {**second.provenance, "case": "demo_later"}
     frames = [pyam.IamDataFrame(to_iamc(r)) for r in (first, second)]
     both = pyam.concat(frames)
-    assert len(both) == len(frames[0]) + len(frames[1])
+    assert len(both.timeseries()) == len(frames[0].timeseries()) + len(frames[1].timeseries())
     assert set(both.scenario) == {f"{case}|{s}" for case in ("demo", "demo_later") for s in SCENARIOS}
     assert set(both.model) == set(frames[0].model) and set(both.region) == {"XDM"}
