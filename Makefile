@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: run test test-fast lint docs bench bench-scaling clean help constraints
 
 help:
-	@echo "make run        run the default workflow (both US cases) offline"
+	@echo "make run        run the default workflow (both US cases) offline, then results/report.html"
 	@echo "make test       full test suite incl. the end-to-end Snakemake run"
 	@echo "make test-fast  tests not marked slow"
 	@echo "make lint       ruff + snakemake --lint"
@@ -36,8 +36,10 @@ constraints: $(TEST_STAMP)
 	{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^subnat'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
+# the run, then the HTML report of its results (a second snakemake call: --report does not run rules)
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --report results/report.html
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests workflow

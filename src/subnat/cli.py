@@ -48,18 +48,22 @@ def _parser() -> argparse.ArgumentParser:
         "their effect on national emission projections."))
     parser.add_argument("--version", action="version", version=f"subnat {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="progress messages on stderr")
+    # -v is accepted after the command too (`subnat run demo -v`); SUPPRESS keeps the global value
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="progress messages on stderr")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check a case folder or embedded case")
+    p = sub.add_parser("validate", parents=[verbose], help="check a case folder or embedded case")
     p.add_argument("case", help="case folder or embedded case name (see `subnat cases`)")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
                    help="config file(s) merged, in order, over the package defaults and the case's own settings")
     p.set_defaults(handler=_validate)
 
-    p = sub.add_parser("cases", help="list the embedded cases")
+    p = sub.add_parser("cases", parents=[verbose], help="list the embedded cases")
     p.set_defaults(handler=_cases)
 
-    p = sub.add_parser("run", help="assess one case and write its outputs")
+    p = sub.add_parser("run", parents=[verbose], help="assess one case and write its outputs")
     p.add_argument("case", help="case folder or embedded case name")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.add_argument("--scenario", action="append", metavar="NAME",
@@ -70,9 +74,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="config file(s) merged, in order, over the package defaults and the case's own settings")
     p.add_argument("--posterior", metavar="FILE",
                    help="achievement posterior (default: results/achievement/posterior.nc)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="also run the configured sensitivity cases: sensitivity.csv and the tornado figure")
     p.set_defaults(handler=_run)
 
-    p = sub.add_parser("assumptions", help="print the assumption register")
+    p = sub.add_parser("assumptions", parents=[verbose], help="print the assumption register")
     p.add_argument("--config", action="append", default=[], metavar="FILE",
                    help="config file(s) merged, in order, over the package defaults and the case's own settings")
     p.add_argument("--case", metavar="CASE", help="the register of one case (its own settings included)")
@@ -124,16 +130,24 @@ def _cases(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from subnat.config import sources_from
-    from subnat.run import headline, run_case
+    from subnat.run import Full, headline, run_case
 
     config = sources_from(args.config)
     posterior = args.posterior
     if posterior is None:
         default = Path("results/achievement/posterior.nc")
         posterior = default if default.is_file() else None
-    out = run_case(args.case, args.out, config, args.scenario, args.draws, args.seed, posterior)
+    # the fit's diagnostics beside the posterior, for the achievement figure
+    diagnostics = Path(posterior).with_name("diagnostics.csv") if posterior is not None else None
+    notes: list[str] = []
+    full = Full(sensitivity=args.sensitivity,
+                diagnostics=diagnostics if diagnostics is not None and diagnostics.is_file() else None,
+                skip_expected=notes.append if args.posterior is None else None)
+    out = run_case(args.case, args.out, config, args.scenario, args.draws, args.seed, posterior, full)
     print(f"wrote {out}")
     print(headline(out / "summary.csv"))
+    for note in notes:
+        print(f"subnat: note: {note}", file=sys.stderr)
     return 0
 
 

@@ -81,6 +81,8 @@ def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path.parent, f".{path.name}.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", dir=path.parent)
+    # mkstemp creates the file private (0600); an output gets the mode of any new file (0644 under umask 022)
+    os.fchmod(fd, 0o666 & ~_umask())
     os.close(fd)
     try:
         writer(Path(tmp))
@@ -88,6 +90,13 @@ def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it; it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def reproducible_xlsx(path: Path) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +18,45 @@ from subnat.aggregate import metrics
 from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.scenarios import scenario_names
 from subnat.config import ConfigSources
-from subnat.errors import InputError, Problem
+from subnat.errors import ConsistencyError, InputError, Problem
 from subnat.outputs import staging, write_csv, write_yaml
 from subnat.provenance import stamp
 
 log = logging.getLogger(__name__)
 
+NO_POSTERIOR_NOTE = (
+    "the expected scenario was skipped: it needs the fitted achievement model, and no posterior was "
+    "found (results/achievement/posterior.nc). Fit it with `snakemake --cores all "
+    "results/achievement/posterior.nc` (takes minutes), then rerun, or pass --posterior FILE.")
+
+
+@dataclass(frozen=True)
+class Full:
+    """What `subnat run` asks of `run_case` beyond the assessment tables (rule assess_case asks none).
+
+    sensitivity: also run the configured sensitivity cases (sensitivity.csv, tornado figure).
+    diagnostics: the achievement fit's diagnostics.csv, for the achievement figure.
+    skip_expected: when no scenario is requested, the config enables `expected` and there is no
+    posterior, run the other scenarios and give this callable a note (without it: an error)."""
+
+    sensitivity: bool = False
+    diagnostics: str | Path | None = None
+    skip_expected: Callable[[str], None] | None = None
+
+
 def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapping[str, Any],
              scenarios: Sequence[str] | None = None, draws: int | None = None, seed: int | None = None,
-             posterior: str | Path | None = None) -> Path:
+             posterior: str | Path | None = None, full: Full | None = None) -> Path:
     """Assess one case and write its outputs into `out_dir` (all of them, or none on error).
 
     `config` is the sources of the run (package defaults, user files, flags; see `subnat.config`)
-    or one resolved config; `draws` and `seed` are command-line flags, the last layer."""
+    or one resolved config; `draws` and `seed` are command-line flags, the last layer.
+    Without `full`, the assessment tables only (rule assess_case: the report rules add the rest).
+    With it, every output of interfaces.md §4 the package makes (what `subnat run` writes): also
+    coverage.csv, checks.yaml, assumptions.csv, tables.xlsx, iamc.*, figures/, report.md and
+    headline.html, from the same functions the rules call, in the same staging folder."""
     started = time.perf_counter()
+    _check_out_dir(Path(out_dir))
     run = prepare(case, config, draws, seed)
     loaded = run.case
     if Path(out_dir).resolve() == loaded.path.resolve():
@@ -39,6 +65,9 @@ def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapp
                                  "the output folder is the case folder; outputs would overwrite the inputs "
                                  "(choose another --out)"))
     names = scenario_names(run.config, scenarios)
+    if full is not None and full.skip_expected and not scenarios and "expected" in names and posterior is None:
+        names = [n for n in names if n != "expected"]
+        full.skip_expected(NO_POSTERIOR_NOTE)
     a = assess(loaded, run.settings, names, posterior if "expected" in names else None)
     inputs = {name: path for name, path in loaded.files.items()}
     if posterior is not None and "expected" in names:
@@ -60,8 +89,68 @@ def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapp
         ds.to_netcdf(tmp / "draws.nc", engine="h5netcdf")
         write_yaml(run.config, tmp / "config.resolved.yaml")
         write_yaml(provenance, tmp / "provenance.yaml")
+        if full is not None:
+            sensitivity_sources = _sampled(config, draws, seed) if full.sensitivity else None
+            _complete(tmp, run, sensitivity_sources, posterior if "expected" in names else None, full)
     log.info("%s: wrote %s in %.1f s", loaded.meta.name, out_dir, time.perf_counter() - started)
     return out_dir
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """--out must be a folder or not exist yet (its nearest existing ancestor a folder)."""
+    for path in (out_dir, *out_dir.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise InputError(Problem(str(out_dir), None, None,
+                                         f"the output folder {'is' if path == out_dir else 'lies inside'} an "
+                                         f"existing file ({path}); choose a folder for --out"))
+            return
+
+
+def _sampled(config: ConfigSources | Mapping[str, Any], draws: int | None, seed: int | None) -> ConfigSources:
+    """The run's config sources with --draws and --seed as the last layer (as `prepare` does), for
+    the sensitivity runs, so they sample like the main run."""
+    sources = config if isinstance(config, ConfigSources) else ConfigSources.of(config)
+    flags: dict[str, Any] = {}
+    if draws is not None:
+        flags["sampling"] = {"draws": {"value": int(draws)}}
+    if seed is not None:
+        flags.setdefault("sampling", {})["random_seed"] = int(seed)
+    return sources.with_flags(flags)
+
+
+def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior: str | Path | None,
+              full: Full) -> None:
+    """The outputs the workflow's other rules write, into the staging folder `tmp` (which holds the
+    assessment tables): rules case_coverage, check_outputs, assess_sensitivity + merge_sensitivity
+    (when `sensitivity`, the sources to run them with), write_assumptions, make_tables,
+    export_iamc, make_figures and write_report, in that order. `run` is the case's CaseRun."""
+    import tempfile
+
+    from subnat.aggregate import checks
+    from subnat.aggregate.sensitivity import merge, run_one
+    from subnat.harmonize.coverage import coverage_of_folder
+    from subnat.report import steps
+
+    case_dir = run.case.path
+    # as `python -m subnat.harmonize coverage CASE --out FILE` (rule case_coverage)
+    coverage_of_folder(case_dir).to_csv(tmp / "coverage.csv", index=False, float_format="%.6g")
+    tables = {name: str(tmp / f"{name}.csv") for name in ("summary", "national", "overlaps", "commitments")}
+    try:
+        checks.run(tables, str(tmp / "checks.yaml"))
+    except ConsistencyError as exc:
+        # the staged checks.yaml goes with the failed run; name the failed checks, not a removed file
+        raise ConsistencyError(str(exc).split(" (see ")[0] + "; nothing was written") from None
+    if sensitivity is not None:
+        names = [item["name"] for item in run.config["sensitivity"]["cases"]]
+        with tempfile.TemporaryDirectory(dir=tmp.parent, prefix=f"{tmp.name}-sensitivity-") as parts_dir:
+            parts = [Path(parts_dir) / f"{name}.csv" for name in names]
+            for name, part in zip(names, parts, strict=True):
+                log.info("sensitivity case %s", name)
+                run_one(case_dir, sensitivity, name, part, posterior=posterior)
+            merge(tmp / "summary.csv", parts, run.config, tmp / "sensitivity.csv", posterior=posterior)
+    steps.run_all(tmp, run.config["report"]["languages"], posterior,
+                  full.diagnostics if posterior is not None else None)
 
 
 def headline(summary_path: str | Path) -> str:

@@ -84,3 +84,16 @@ def test_workbooks_carry_the_run_time_not_the_save_time(tmp_path: Path, monkeypa
     assert core.count("2023-11-14T22:13:20Z") == 2
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert openpyxl.load_workbook(paths[0])["data"]["A3"].value == 2.5
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_atomic_files_get_the_mode_of_a_new_file(tmp_path: Path, umask: int) -> None:
+    """mkstemp makes private 0600 files; an output gets 0666 minus the umask, like the tables."""
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "checks.yaml", lambda p: p.write_text("ok\n", encoding="utf-8"))
+        (tmp_path / "summary.csv").write_text("plain\n", encoding="utf-8")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "checks.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (tmp_path / "checks.yaml").stat().st_mode & 0o777 == (tmp_path / "summary.csv").stat().st_mode & 0o777

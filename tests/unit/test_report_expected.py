@@ -40,7 +40,7 @@ def test_expected_scenario_reaches_every_output(fitted: tuple[Path, Path, Path])
     names = figure_names(SCENARIOS, sensitivity=False, achievement_model=True)
     assert sorted(p.name for p in (out / "figures").glob("*.png")) == sorted(f"{n}.png" for n in names)
     iamc = pd.read_csv(out / "iamc.csv")
-    assert not iamc.query("scenario == 'expected' and variable == 'NSA Reduction|Gross|Region'").empty
+    assert not iamc.query("scenario == 'demo|expected' and variable == 'NSA Reduction|Gross|Region'").empty
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "with expected delivery of the 12 commitments" in text
     assert "按成就模型预期的程度落实" in text

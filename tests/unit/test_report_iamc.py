@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from report_demo import build
+from report_demo import SCENARIOS, build
 
-from subnat.report.iamc import COLUMNS, check, codelist
+from subnat.report.iamc import COLUMNS, check, codelist, to_iamc
+from subnat.report.results import load
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def test_export_matches_the_codelist(demo: Path) -> None:
     assert frame["model"].str.startswith("subnat ").all()
     assert set(frame["quantile"]) == {0.05, 0.17, 0.5, 0.83, 0.95}
     assert not frame.duplicated(["scenario", "variable", "year", "quantile"]).any()
+    assert set(frame["scenario"]) == {f"demo|{s}" for s in SCENARIOS}
 
 
 def test_check_reports_unknown_variables_and_units() -> None:
@@ -52,11 +54,11 @@ def test_check_reports_unknown_variables_and_units() -> None:
 def test_values_trace_back_to_the_result_tables(demo: Path) -> None:
     frame = pd.read_csv(demo / "iamc.csv")
     nat = pd.read_csv(demo / "national.csv").set_index(["scenario", "year"])
-    row = frame.query("scenario == 'full_implementation' and variable == 'Emissions|Kyoto Gases' "
+    row = frame.query("scenario == 'demo|full_implementation' and variable == 'Emissions|Kyoto Gases' "
                       "and year == 2030 and quantile == 0.95")
     assert row["value"].item() == pytest.approx(nat.loc[("full_implementation", 2030), "emissions_mt_p95"])
     com = pd.read_csv(demo / "commitments.csv")
-    region = frame.query("scenario == 'full_implementation' and variable == 'NSA Reduction|Gross|Region' "
+    region = frame.query("scenario == 'demo|full_implementation' and variable == 'NSA Reduction|Gross|Region' "
                          "and year == 2030")
     assert region["value"].item() == pytest.approx(com.loc[com.actor_type == "region", "delivered_full_mt_2030"].sum())
 
@@ -77,3 +79,17 @@ def test_sidecar_metadata_has_sorted_keys(demo: Path) -> None:
     assert text == yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
     assert meta["region"] == "XDM" and meta["columns"]["quantile"]
     assert set(meta["variables"]) == set(pd.read_csv(demo / "iamc.csv")["variable"])
+
+
+def test_tables_of_two_cases_combine_in_pyam(demo: Path) -> None:
+    """Cases of one country share model and region: the case name in the IAMC scenario keeps their
+    rows distinct, so pyam.concat combines e.g. us2017 and us2023 (here: the demo under two names)."""
+    pyam = pytest.importorskip("pyam")
+    first = load(demo)
+    second = load(demo)
+    second.provenance = {**second.provenance, "case": "demo_later"}
+    frames = [pyam.IamDataFrame(to_iamc(r)) for r in (first, second)]
+    both = pyam.concat(frames)
+    assert len(both.timeseries()) == len(frames[0].timeseries()) + len(frames[1].timeseries())
+    assert set(both.scenario) == {f"{case}|{s}" for case in ("demo", "demo_later") for s in SCENARIOS}
+    assert set(both.model) == set(frames[0].model) and set(both.region) == {"XDM"}

@@ -61,8 +61,46 @@ def test_chinese_summary_is_written_from_the_numbers(demo: Path) -> None:
 
 def test_headline_html_holds_the_summary_table(demo: Path) -> None:
     html = (demo / "headline.html").read_text(encoding="utf-8")
-    assert html.startswith('<meta charset="utf-8">')
     assert 'id="summary-demo"' in html
     n_rows = len(pd.read_csv(demo / "summary.csv"))
     assert html.count("<tr>") == n_rows + 1
     assert 'lang="zh-Hans"' in html
+
+
+def test_headline_html_is_a_complete_document(demo: Path) -> None:
+    """A page of its own (doctype, charset, title, one html/head/body); the report's start page sets
+    it as innerHTML, which drops those tags, so the section with the table comes through unchanged."""
+    from html.parser import HTMLParser
+
+    text = (demo / "headline.html").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>\n")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.seen: list[tuple[str, tuple[str, ...]]] = []
+            self.title = ""
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.seen.append((tag, tuple(self.stack)))
+            if tag != "meta":
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+            self.stack.pop()
+
+        def handle_data(self, data: str) -> None:
+            if self.stack and self.stack[-1] == "title":
+                self.title += data
+
+    tags = Tags()
+    tags.feed(text)
+    assert tags.stack == [], "unclosed elements"
+    where = {tag: parents for tag, parents in tags.seen}
+    assert where["head"] == ("html",) and where["body"] == ("html",)
+    assert where["meta"] == ("html", "head") and where["title"] == ("html", "head")
+    assert where["section"] == ("html", "body")
+    assert '<meta charset="utf-8">' in text
+    assert tags.title == "Headline results: demo (XDM)"

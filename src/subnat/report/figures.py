@@ -36,8 +36,10 @@ def save(fig: Figure, stem: Path) -> list[Path]:
     paths = []
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None})):
         path = stem.parent / f"{stem.name}.{ext}"
-        write_atomic(path, lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=150,
-                                                                     bbox_inches="tight"))
+        # the SVG ids are hashed with svg.hashsalt when saving (random without it): same bytes every run
+        with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+            write_atomic(path, lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=150,
+                                                                         bbox_inches="tight"))
         paths.append(path)
     plt.close(fig)
     return paths
@@ -86,43 +88,69 @@ def fan_chart(results: CaseResults, scenario: str) -> Figure:
     return fig
 
 
-def waterfall_steps(results: CaseResults, scenario: str, year: int) -> list[tuple[str, float, str]]:
-    """(label, signed change or total, kind) from the CPS to the NSA scenario, medians over draws.
+def _draw_means(results: CaseResults, scenario: str, year: int) -> dict[str, float]:
+    """Means over draws of CPS emissions, gross and net reduction and emissions (draws.nc)."""
+    import xarray as xr
 
-    Gross reductions by actor type are sums of commitment medians (commitments.csv); overlaps
-    are medians of overlaps.csv; a residual step keeps the bars honest where medians do not add.
+    with xr.open_dataset(results.folder / "draws.nc", engine="h5netcdf") as ds:
+        cell = ds.sel(scenario=scenario, year=year)
+        return {name: float(cell[name].mean()) for name in ("cps_emissions", "gross_reduction", "net_reduction",
+                                                            "emissions")}
+
+
+def _split(total: float, weights: dict[str, float]) -> dict[str, float]:
+    """`total` split in proportion to non-negative `weights` (all of it under key "" when they sum to 0)."""
+    weights = {k: max(v, 0.0) for k, v in weights.items()}
+    norm = sum(weights.values())
+    if norm <= 0:
+        return {"": total} if abs(total) > 0 else {}
+    return {k: total * v / norm for k, v in weights.items() if v > 0}
+
+
+def waterfall_steps(results: CaseResults, scenario: str, year: int) -> list[tuple[str, float, str]]:
+    """(label, signed change or total, kind) from the CPS to the NSA scenario, means over draws.
+
+    Means add up draw by draw (emissions = CPS - gross + overlap removed), so the steps sum exactly
+    to the scenario's mean emissions, the last bar. The mean gross reduction is split by actor type
+    in proportion to the types' summed commitment medians (commitments.csv), the mean overlap
+    removed by type in proportion to the O2/O3/O6 medians (overlaps.csv): the split is an
+    apportionment, the totals are exact. The median is marked separately (`waterfall` figure).
     """
     prefix = {"full_implementation": "full", "expected": "expected"}[scenario]
-    nat = results.tables["national"]
-    row = nat[(nat["scenario"] == scenario) & (nat["year"] == year)].iloc[0]
+    means = _draw_means(results, scenario, year)
     com = results.tables["commitments"]
     ov = results.tables["overlaps"]
     over = ov[(ov["scenario"] == scenario) & (ov["year"] == year)].iloc[0]
     column = f"delivered_{prefix}_mt_{year}"
     by_type = com.groupby("actor_type")[column].sum() if column in com else pd.Series(dtype=float)
-    steps = [("current policy", float(row["cps_emissions_mt_p50"]), "total")]
-    for actor_type in ACTOR_TYPES:
-        if actor_type in by_type.index:
-            steps.append((f"{actor_type} targets", -float(by_type[actor_type]), actor_type))
-    for code, label in (("o2", "O2 nested"), ("o3", "O3 companies"), ("o6", "O6 in CPS")):
-        value = float(over[f"{code}_removed_mt_p50"])
-        if abs(value) > 0:
-            steps.append((f"overlap {label}", value, "overlap"))
-    end = float(row["emissions_mt_p50"])
-    residual = end - sum(v for _, v, _ in steps)
-    if abs(residual) > 1e-6 * max(abs(end), 1.0):
-        steps.append(("medians not additive", residual, "residual"))
-    steps.append((scenario_label(scenario), end, "total"))
+    steps = [("current policy", means["cps_emissions"], "total")]
+    gross = _split(means["gross_reduction"], {t: float(by_type[t]) for t in ACTOR_TYPES if t in by_type.index})
+    for actor_type, value in gross.items():
+        steps.append((f"{actor_type} targets" if actor_type else "all targets", -value, actor_type or "targets"))
+    labels = {"o2": "O2 nested", "o3": "O3 companies", "o6": "O6 in CPS"}
+    removed = _split(means["gross_reduction"] - means["net_reduction"],
+                     {code: float(over[f"{code}_removed_mt_p50"]) for code in labels})
+    for code, value in removed.items():
+        steps.append((f"overlap {labels[code]}" if code else "overlap removed", value, "overlap"))
+    steps.append((scenario_label(scenario), means["emissions"], "total"))
     return steps
+
+
+def waterfall_median(results: CaseResults, scenario: str, year: int) -> float:
+    """The median emissions of the scenario (national.csv), marked on the waterfall's last bar."""
+    nat = results.tables["national"]
+    return float(nat[(nat["scenario"] == scenario) & (nat["year"] == year)]["emissions_mt_p50"].iloc[0])
 
 
 @_styled
 def waterfall(results: CaseResults, year: int) -> Figure:
-    """From the CPS to the NSA scenario by actor group, overlap added back, per delivery scenario."""
+    """From the CPS to the NSA scenario by actor group, overlap added back, per delivery scenario:
+    means over draws (which add up), with the median of the scenario marked."""
     scenarios = [s for s in ("full_implementation", "expected") if s in results.scenarios]
     fig, axes = plt.subplots(1, len(scenarios), figsize=(5.2 * len(scenarios), 4.4), squeeze=False, sharey=True)
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         steps = waterfall_steps(results, scenario, year)
+        median = waterfall_median(results, scenario, year)
         level = 0.0
         for i, (_, value, kind) in enumerate(steps):
             if kind == "total":
@@ -137,11 +165,15 @@ def waterfall(results: CaseResults, year: int) -> Figure:
             text = f"{value:,.1f}" if kind == "total" else f"{value:+,.1f}"
             ax.annotate(text, (i, bottom + height), ha="center", va="bottom", fontsize=7,
                         xytext=(0, 2), textcoords="offset points")
+        last = len(steps) - 1
+        ax.plot([last - 0.45, last + 0.45], [median, median], color="black", linestyle="--", linewidth=1.2)
+        ax.annotate(f"median {median:,.1f}", (last + 0.45, median), ha="left", va="center", fontsize=7,
+                    xytext=(2, 0), textcoords="offset points")
         ax.set_xticks(range(len(steps)), [s[0] for s in steps], rotation=35, ha="right")
         ax.set_ylabel(f"national emissions in {year} ({MT_LABEL})")
         ax.set_xlabel("step (reductions hatched by actor type; overlap removed added back)")
-        ax.set_title(f"{scenario_label(scenario)}, {year} (medians)")
-        totals = [v for _, v, k in steps if k == "total"]
+        ax.set_title(f"{scenario_label(scenario)}, {year}\n(means over draws; dashed: median)", fontsize=9)
+        totals = [v for _, v, k in steps if k == "total"] + [median]
         ax.set_ylim(min(totals) * 0.8, max(totals) * 1.06)
     fig.suptitle(f"{results.name}: from current policy to NSA action", fontsize=10)
     fig.tight_layout()
@@ -217,39 +249,60 @@ def tornado(sensitivity: pd.DataFrame) -> Figure:
     return fig
 
 
-def delivered_fraction_by_type(posterior: str | Path) -> pd.DataFrame:
+def case_sources(results: CaseResults) -> dict[str, str]:
+    """Actor type -> the achievement-model source the case's commitments of that type are drawn
+    with (config `achievement.prediction_sources`), for the actor types the case has commitments of."""
+    from subnat.config import value
+
+    mapping = value(results.config, "achievement.prediction_sources")
+    present = set(results.tables["commitments"]["actor_type"])
+    return {t: str(mapping[t]) for t in ACTOR_TYPES if t in present}
+
+
+def delivered_fraction_by_type(posterior: str | Path, sources: dict[str, str] | None = None) -> pd.DataFrame:
     """Posterior draws of the expected delivered fraction of a new commitment by actor type.
 
-    Uses the achievement model's own numpy prediction (mean ambition, a source the model has not
-    seen), so the figure shows the same quantity the `expected` scenario draws from.
+    Uses the achievement model's own numpy prediction at mean ambition, with the data source each
+    actor type is drawn with in the case (`sources`, from `case_sources`; `new` is an unseen source,
+    as in the assessment), so the figure shows the quantity the `expected` scenario draws from.
+    Without `sources`, every actor type with an unseen source.
     """
     from subnat.achievement.model import TYPES
     from subnat.achievement.predict import Predictors, load_posterior, simulate
 
     post, attrs = load_posterior(Path(posterior))
     n = len(post["cut0"])
+    sources = sources if sources is not None else dict.fromkeys(TYPES, "new")
     rows = []
-    for i, actor_type in enumerate(TYPES):
-        f = simulate(post, attrs, Predictors.new_commitment(i, "__new_source__"), n,
+    for actor_type, source in sources.items():
+        # the same source key as the assessment (aggregate.assess._achievement)
+        key = source if source != "new" else f"new:{actor_type}"
+        f = simulate(post, attrs, Predictors.new_commitment(TYPES.index(actor_type), key), n,
                      np.random.default_rng(0), expected=True)[0]
-        rows += [{"actor_type": actor_type, "draw": j, "delivered_fraction": float(v)} for j, v in enumerate(f)]
-    return pd.DataFrame(rows)
+        rows += [{"actor_type": actor_type, "source": source, "draw": j, "delivered_fraction": float(v)}
+                 for j, v in enumerate(f)]
+    return pd.DataFrame(rows, columns=["actor_type", "source", "draw", "delivered_fraction"])
 
 
 @_styled
-def achievement(posterior: str | Path, diagnostics: str | Path) -> Figure:
-    """Posterior delivered fraction by actor type (box = 50 %, whiskers = 90 %), with fit diagnostics."""
-    draws = delivered_fraction_by_type(posterior)
+def achievement(posterior: str | Path, diagnostics: str | Path, sources: dict[str, str] | None = None) -> Figure:
+    """Posterior delivered fraction by actor type (box = 50 %, whiskers = 90 %), with fit diagnostics;
+    one box per actor type of the case, labelled with the data source it is drawn with."""
+    draws = delivered_fraction_by_type(posterior, sources)
     diag = pd.read_csv(diagnostics)
     fig, ax = plt.subplots(figsize=(6.0, 3.8))
     types = list(dict.fromkeys(draws["actor_type"]))
     data = [draws.loc[draws["actor_type"] == t, "delivered_fraction"].to_numpy() for t in types]
-    box = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, widths=0.5,
-                     medianprops={"color": "black", "linewidth": 1.5})
-    for patch, t in zip(box["boxes"], types, strict=True):
-        patch.set(facecolor="white", edgecolor="black", hatch=HATCH.get(t, ""))
-    ax.set_xticks(range(1, len(types) + 1), types)
-    ax.set_xlabel("actor type")
+    if types:
+        box = ax.boxplot(data, whis=(5, 95), showfliers=False, patch_artist=True, widths=0.5,
+                         medianprops={"color": "black", "linewidth": 1.5})
+        for patch, t in zip(box["boxes"], types, strict=True):
+            patch.set(facecolor="white", edgecolor="black", hatch=HATCH.get(t, ""))
+    else:
+        ax.text(0.5, 0.5, "the case has no commitments to draw", ha="center", transform=ax.transAxes)
+    source_of = dict(zip(draws["actor_type"], draws["source"], strict=False))
+    ax.set_xticks(range(1, len(types) + 1), [f"{t}\n({_source_label(source_of[t])})" for t in types])
+    ax.set_xlabel("actor type (data source its commitments are drawn with)")
     ax.set_ylabel("delivered fraction of the pledged reduction (0-1)")
     ax.set_ylim(0, 1)
     notes = []
@@ -261,6 +314,10 @@ def achievement(posterior: str | Path, diagnostics: str | Path) -> Figure:
                  "(box 25-75 %, whiskers 5-95 % over posterior draws" + ("; " + ", ".join(notes) if notes else "")
                  + ")", fontsize=8)
     return fig
+
+
+def _source_label(source: str) -> str:
+    return "unseen source" if source == "new" else source
 
 
 def make_all(results: CaseResults, out_dir: str | Path, posterior: str | Path | None = None,
@@ -278,5 +335,5 @@ def make_all(results: CaseResults, out_dir: str | Path, posterior: str | Path | 
     if results.sensitivity is not None and (results.sensitivity["sensitivity"] != "default").any():
         written += save(tornado(results.sensitivity), out / "tornado")
     if posterior is not None and diagnostics is not None and Path(posterior).is_file():
-        written += save(achievement(posterior, diagnostics), out / "achievement")
+        written += save(achievement(posterior, diagnostics, case_sources(results)), out / "achievement")
     return written

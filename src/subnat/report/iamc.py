@@ -2,7 +2,9 @@
 
 Researchers load the numbers into their own tools (pyam, nomenclature); the `|`-hierarchical
 variables and the codelist (definition and unit of every variable) make them self-describing.
-Uncertainty is a `quantile` column (0.05 ... 0.95) beside the seven IAMC columns.
+Uncertainty is a `quantile` column (0.05 ... 0.95) beside the seven IAMC columns. The IAMC
+scenario is `<case>|<scenario>` (e.g. `us2017|expected`): cases of one country share model and
+region, so the case name keeps the tables of several cases distinct when combined (pyam.concat).
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ def codelist() -> dict[str, dict[str, Any]]:
     return {name: spec for item in yaml.safe_load(text) for name, spec in item.items()}
 
 
+def iamc_scenario(case: str, scenario: str) -> str:
+    """The IAMC scenario name of a subnat scenario of a case: `<case>|<scenario>`."""
+    return f"{case}|{scenario}"
+
+
 def to_iamc(results: CaseResults) -> pd.DataFrame:
     """Long table: one row per scenario x variable x year x quantile (NaN statistics dropped)."""
     codes = codelist()
@@ -77,7 +84,8 @@ def to_iamc(results: CaseResults) -> pd.DataFrame:
                     "value": [float(sums.get(t, 0.0)) for t in ACTOR_TYPES]}))
     out = pd.concat(frames, ignore_index=True)
     out = out[np.isfinite(out["value"].to_numpy(float))]
-    out = out.assign(model=model, region=region, unit=out["variable"].map(lambda v: codes[v]["unit"]))
+    out = out.assign(model=model, region=region, unit=out["variable"].map(lambda v: codes[v]["unit"]),
+                     scenario=[iamc_scenario(results.name, s) for s in out["scenario"]])
     out["year"] = out["year"].astype(int)
     order = {v: i for i, v in enumerate(codes)}
     out = out.sort_values(["scenario", "variable", "year", "quantile"],
@@ -104,7 +112,8 @@ def metadata(results: CaseResults, frame: pd.DataFrame) -> dict[str, Any]:
     return {
         "case": results.name,
         "columns": {
-            "model": "subnat and its version", "scenario": "subnat scenario (README: Scenarios)",
+            "model": "subnat and its version",
+            "scenario": "<case>|<subnat scenario> (README: Scenarios), e.g. us2017|expected",
             "region": "ISO 3166-1 alpha-3 code of the country",
             "variable": f"IAMC variable, defined in subnat's {CODELIST}",
             "unit": "unit of the value", "year": "calendar year",
