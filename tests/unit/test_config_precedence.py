@@ -116,3 +116,25 @@ def test_offsets_count_is_not_ignored():
     assert settings_for(net_zero__residual_share=0.1).pathway.residual_share == 0.1
     settings = settings_for(net_zero__residual_share=0.1, net_zero__offsets_count=True)
     assert settings.pathway.residual_share == 0.0 and settings.screen.residual_share == 0.0
+
+
+def test_the_workflow_keeps_the_layers_apart(tmp_path):
+    """Snakemake merges config/config.yaml, --configfile files and --config values into one dict; the
+    assessment rules get them as layers, so a user's file still wins over a case's own settings."""
+    from types import SimpleNamespace
+
+    from subnat.config import ConfigSources
+    from subnat.workflow import config_sources
+
+    override = _file(tmp_path, "ov.yaml", {"uncertainty": {"cps": {"value": "low"}}})
+    base = str(ROOT / "config" / "config.yaml")
+    workflow = SimpleNamespace(
+        configfiles=[str(override), base],  # Snakemake lists the --configfile files, then the workflow's
+        config_settings=SimpleNamespace(configfiles=[override], config={"sampling": {"random_seed": 9}}))
+    sources = ConfigSources.from_dict(config_sources(workflow))
+    assert [layer.origin for layer in sources.layers] == [str(override), "snakemake --config"]
+    run = prepare("us2017", sources)
+    assert (run.settings.uncertainty.cps, run.settings.seed) == ("low", 9)
+    # the workflow's own configfile given again with --configfile is the defaults, not a user layer
+    again = SimpleNamespace(configfiles=[base, base], config_settings=SimpleNamespace(configfiles=[base], config={}))
+    assert prepare("us2017", ConfigSources.from_dict(config_sources(again))).settings.uncertainty.cps == "central"

@@ -66,10 +66,9 @@ rule merge_sensitivity:
         summary="results/{case}/summary.csv",
         parts=sensitivity_parts,
         posterior=posterior_input,
+        resolved="results/{case}/config.resolved.yaml",  # the case's composed config (headline scenario, year)
     output:
         "results/{case}/sensitivity.csv",
-    params:
-        config=CONFIG_SOURCES,
     log:
         "logs/merge_sensitivity/{case}.log",
     threads: 1

@@ -115,9 +115,9 @@ def iamc_inputs(wildcards):
 
 
 def figures_inputs(wildcards):
-    """make_figures: the case's results and, with the expected scenario, the achievement posterior
-    and its diagnostics (the achievement figure)."""
-    return {**report_tables(wildcards), "achievement": ACHIEVEMENT}
+    """make_figures: the case's results, its draws (the waterfall's means) and, with the expected
+    scenario, the achievement posterior and its diagnostics (the achievement figure)."""
+    return {**report_tables(wildcards), "draws": f"results/{wildcards.case}/draws.nc", "achievement": ACHIEVEMENT}
 
 
 def report_inputs(wildcards):
