@@ -79,7 +79,7 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     config = compose(sources, "demo").config
     run_case("demo", out, sources)  # assess_case
     assert harmonize(["coverage", str(embedded_cases()["demo"]), "--out", str(out / "coverage.csv")]) == 0
-    checks.run({k: str(out / f"{k}.csv") for k in ("summary", "national", "overlaps", "commitments")},
+    checks.check_outputs({k: str(out / f"{k}.csv") for k in ("summary", "national", "overlaps", "commitments")},
                str(out / "checks.yaml"))
     run_one("demo", sources, "laws_only", out / "sensitivity" / "laws_only.csv")
     merge(out / "summary.csv", [out / "sensitivity" / "laws_only.csv"], config, out / "sensitivity.csv")
