@@ -15,9 +15,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        line = "" if self.line is None else str(self.line)
-        column = self.column or "-"
-        return f"{self.file}:{line}: {column}: {self.message}"
+        """`file:line: column: message`, leaving out the parts that are unknown:
+        `file:line: message` (no column), `file: column: message` (no line), `file: message`."""
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class InputError(Exception):

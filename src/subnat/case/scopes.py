@@ -1,4 +1,6 @@
-"""Emission scopes: parse `territorial`, `scope1`, `scope1+2`, ... (their national weights are in aggregate/settings.py, method §7 O4)."""
+"""Emission scopes: parse `territorial`, `scope1`, `scope1+2`, ...
+
+Their national weights are in aggregate/settings.py (method §7 O4)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""Hostile input (issue 14, points 5, 6, 9 and 10): each class fails fast with a clear error
+(`file:line: column: message`, exit 1, no traceback, nothing written) or is a documented
+acceptance. Timings are asserted loosely (a shared 2-core machine): what matters is that they
+are linear, i.e. seconds, not minutes. See docs/case-format.md, "Hostile input"."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from subnat.config import MAX_YAML_DEPTH, MAX_YAML_VALUES, read_yaml
+from subnat.errors import InputError, Problem
+
+# --- Problem formatting (point 9) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("problem", "text"), [
+    (Problem("a.csv", 3, "year", "bad"), "a.csv:3: year: bad"),
+    (Problem("a.csv", 3, None, "bad"), "a.csv:3: bad"),
+    (Problem("a.csv", None, "year", "bad"), "a.csv: year: bad"),
+    (Problem("a.csv", None, None, "bad"), "a.csv: bad"),
+])
+def test_problem_prints_only_the_parts_it_has(problem: Problem, text: str) -> None:
+    assert str(problem) == text
+    assert ":: " not in str(problem) and " -: " not in str(problem)
+
+
+# --- YAML: alias bombs, nesting, duplicate keys (point 10) ---------------------------------
+
+def _bomb(levels: int = 9) -> str:
+    lines = ["k0: &k0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"k{i}: &k{i} [" + ", ".join([f"*k{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def _problem(path: Path) -> Problem:
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    assert len(info.value.problems) >= 1
+    return info.value.problems[0]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_bomb(), encoding="utf-8")
+    start = time.perf_counter()
+    problem = _problem(path)
+    assert time.perf_counter() - start < 2
+    assert f"more than {MAX_YAML_VALUES:,} values" in problem.message and "alias" in problem.message
+
+
+def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text("a: &x {b: 1}\nc: *x\nd:\n  <<: *x\n  e: 2\n", encoding="utf-8")
+    assert read_yaml(path) == {"a": {"b": 1}, "c": {"b": 1}, "d": {"b": 1, "e": 2}}
+
+
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text("a: &a [1, *a]\n", encoding="utf-8")
+    assert "recursive alias" in _problem(path).message
+
+
+@pytest.mark.parametrize("text", [
+    "x: " + "[" * 100_000 + "]" * 100_000 + "\n",  # flow style: quadratic in PyYAML's scanner
+    "x: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
+    "x:\n" + "".join("  " * i + "-\n" for i in range(1, 200)),  # block style
+    "- " * 100_000 + "1\n",
+])
+def test_deep_nesting_is_refused_quickly(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    problem = _problem(path)
+    assert time.perf_counter() - start < 2
+    assert f"more than {MAX_YAML_DEPTH} levels" in problem.message
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text("a: 1\nb:\n  c: 2\n  c: 3\na: 4\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    found = [(p.line, p.column, p.message) for p in info.value.problems]
+    assert [(line, col) for line, col, _ in found] == [(4, "c"), (5, "a")]
+    assert "first on line 3" in found[0][2] and "first on line 1" in found[1][2]
