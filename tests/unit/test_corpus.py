@@ -76,15 +76,25 @@ def apply(entry: dict[str, Any], folder: Path) -> Path | None:
         if kind == "bytes_hex":
             path.write_bytes(bytes.fromhex(arg))
             continue
+        if kind == "make_dir":  # a folder in place of the file
+            path.unlink(missing_ok=True)
+            path.mkdir()
+            continue
+        if kind == "symlink_outside":  # a link to a file outside the case folder, with this text
+            outside = folder.parent / "outside.txt"
+            outside.write_text(arg, encoding="utf-8")
+            path.unlink(missing_ok=True)
+            path.symlink_to(outside)
+            continue
         if kind == "encode":
             path.write_bytes(path.read_text(encoding="utf-8").encode(arg))
             continue
         text = path.read_text(encoding="utf-8")
         if kind == "text":
-            text = arg
-        elif kind == "replace":
+            text = _value(arg)
+        elif kind in ("replace", "replace_all"):
             assert arg["old"] in text, f"{entry['name']}: {arg['old']!r} not in {path.name}"
-            text = text.replace(arg["old"], _value(arg["new"]), 1)
+            text = text.replace(arg["old"], _value(arg["new"]), 1 if kind == "replace" else -1)
         elif kind == "append":
             text = text.rstrip("\n") + "\n" + arg + "\n"
         elif kind == "drop_lines":
@@ -112,7 +122,7 @@ def folder_hash(folder: Path) -> str:
     """SHA-256 over every file's name and content: proves the input was not modified."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -143,7 +153,8 @@ def _matches(problem: dict[str, str], expected: dict[str, Any]) -> bool:
     column = str(expected["column"])
     return (Path(problem["file"]).name == expected["file"]
             and (problem["line"] or "") == str(expected["line"])
-            and (column == "-" or problem["message"].startswith(f"{column}: ")))
+            and (column == "-" or problem["message"].startswith(f"{column}: "))
+            and expected.get("message", "") in problem["message"])
 
 
 # --- the corpus ------------------------------------------------------------------------------
@@ -180,6 +191,8 @@ def test_corpus_error(entry: dict[str, Any], case_copy: Path, tmp_path: Path,
         assert any(_matches(p, expected) for p in found), f"expected {expected} in:\n{err}"
     assert all(len(p["message"]) < 600 for p in found), "messages must stay short"
     assert "nothing was written" in err
+    for text in entry.get("not_in_output", []):
+        assert text not in err, f"{text!r} echoed in:\n{err}"
 
     out_dir = tmp_path / "out"
     code, out, err = _cli(["run", str(case_copy), "--out", str(out_dir), *RUN_ARGS, *extra], capsys)
