@@ -85,3 +85,96 @@ def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
     found = [(p.line, p.column, p.message) for p in info.value.problems]
     assert [(line, col) for line, col, _ in found] == [(4, "c"), (5, "a")]
     assert "first on line 3" in found[0][2] and "first on line 1" in found[1][2]
+
+
+# --- case resolution (point 5) --------------------------------------------------------------
+
+def test_local_folder_and_embedded_case_of_one_name_is_ambiguous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import shutil
+
+    from subnat.case.load import embedded_cases, resolve_case
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(embedded_cases()["demo"], tmp_path / "demo")
+    with pytest.raises(InputError) as info:
+        resolve_case("demo")
+    message = str(info.value)
+    assert "ambiguous" in message and "./demo" in message and "embedded:demo" in message
+    assert message.startswith("demo: ")  # no empty line or column parts
+    with caplog.at_level(logging.INFO, logger="subnat"):
+        assert resolve_case("./demo") == Path("./demo")
+        assert resolve_case("embedded:demo") == embedded_cases()["demo"]
+    logged = caplog.text
+    assert "reading the folder" in logged and str((tmp_path / "demo").resolve()) in logged
+    assert "reading the embedded case" in logged
+    # without the local folder, the plain name is the embedded case; a path never is
+    shutil.rmtree(tmp_path / "demo")
+    assert resolve_case("demo") == embedded_cases()["demo"]
+    with pytest.raises(InputError, match="no such case folder .the embedded case is embedded:demo"):
+        resolve_case("./demo")
+    with pytest.raises(InputError, match="no embedded case of that name"):
+        resolve_case("embedded:nowhere")
+
+
+def test_cli_refuses_the_ambiguous_name_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from subnat.case.load import embedded_cases
+    from subnat.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(embedded_cases()["demo"], tmp_path / "demo")
+    (tmp_path / "demo" / "actors.csv").write_text("broken\n", encoding="utf-8")
+    assert main(["validate", "demo"]) == 1
+    err = capsys.readouterr().err
+    assert "ambiguous case name" in err and "Traceback" not in err
+    assert main(["run", "demo", "--out", "out", "--draws", "4", "--scenario", "no_nsa"]) == 1
+    assert not (tmp_path / "out").exists()
+    assert main(["validate", "embedded:demo"]) == 0
+
+
+# --- linear checks (point 10) ---------------------------------------------------------------
+
+def test_parent_cycle_walk_is_linear_in_a_deep_chain() -> None:
+    from subnat.case.load import _cycles
+
+    n = 200_000  # deepest actor first: the worst order for the walk
+    parents = {f"C{i}": f"C{i - 1}" for i in range(n - 1, 0, -1)}
+    start = time.perf_counter()
+    assert _cycles(parents) == []
+    assert time.perf_counter() - start < 2  # was quadratic: minutes at this depth
+    parents["C0"] = f"C{n - 1}"
+    assert len(_cycles(parents)[0]) == n
+
+
+def test_symlink_inside_the_case_folder_is_followed(tmp_path: Path) -> None:
+    """A documented acceptance: a link to a file in the case folder (e.g. a shared copy) is read."""
+    import shutil
+
+    from subnat.case.load import embedded_cases, load_case
+
+    folder = tmp_path / "demo"
+    shutil.copytree(embedded_cases()["demo"], folder)
+    (folder / "data").mkdir()
+    (folder / "national.csv").rename(folder / "data" / "national.csv")
+    (folder / "national.csv").symlink_to(Path("data") / "national.csv")
+    assert len(load_case(folder).national) > 0
+
+
+def test_no_message_quotes_more_than_an_excerpt_of_a_file(tmp_path: Path) -> None:
+    import shutil
+
+    from subnat.case.load import embedded_cases, load_case
+
+    folder = tmp_path / "demo"
+    shutil.copytree(embedded_cases()["demo"], folder)
+    secret = "s3cr3t" * 50  # a long first line, no comma: every required column is missing
+    (folder / "actors.csv").write_text(secret + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_case(folder)
+    for problem in info.value.problems:
+        assert len(problem.message) < 400
+        assert secret[:250] not in problem.message
