@@ -112,7 +112,7 @@ def test_local_folder_and_embedded_case_of_one_name_is_ambiguous(tmp_path: Path,
     # without the local folder, the plain name is the embedded case; a path never is
     shutil.rmtree(tmp_path / "demo")
     assert resolve_case("demo") == embedded_cases()["demo"]
-    with pytest.raises(InputError, match="no such case folder .the embedded case is embedded:demo"):
+    with pytest.raises(InputError, match=r"no such case folder \(the embedded case is embedded:demo\)"):
         resolve_case("./demo")
     with pytest.raises(InputError, match="no embedded case of that name"):
         resolve_case("embedded:nowhere")
