@@ -178,3 +178,65 @@ def test_no_message_quotes_more_than_an_excerpt_of_a_file(tmp_path: Path) -> Non
     for problem in info.value.problems:
         assert len(problem.message) < 400
         assert secret[:250] not in problem.message
+
+
+# --- severity (point 6): typos are errors, screen keeps the checks as a safety net ----------
+
+def _target_case(tmp_path: Path, **row: object) -> Path:
+    from tests.casebuilder import write_case
+
+    region = [{"actor_id": "R", "name": "Region", "actor_type": "region"}]
+    inventory = [{"actor_id": "R", "year": 2005, "emissions_mt": 100.0},
+                 {"actor_id": "R", "year": 2020, "emissions_mt": 90.0}]
+    commitment = {"commitment_id": "c1", "actor_id": "R", "target_type": "absolute", "target_year": 2030,
+                  "value": 0.4, "base_year": 2005, "status": "law", **row}
+    return write_case(tmp_path / "case", region, inventory, [commitment])
+
+
+@pytest.mark.parametrize(("row", "column", "text"), [
+    ({"value": 1.5}, "value", "looks like a percentage; write 0.015"),
+    ({"value": 40}, "value", "looks like a percentage; write 0.4"),
+    ({"value": 400}, "value", "a fraction is at most 1"),
+    ({"target_type": "renewable_electricity", "value": 60}, "value", "write 0.6"),
+    ({"target_type": "net_zero", "value": 0.8}, "value", "net_zero.residual_share"),
+    ({"coverage": 100}, "coverage", "looks like a percentage; write 1"),
+    ({"target_type": "ABSOLUTE"}, "target_type", "did you mean 'absolute'?"),
+    ({"target_type": "intensity gdp"}, "target_type", "did you mean 'intensity_gdp'?"),
+    ({"status": "Law"}, "status", "did you mean 'law'?"),
+])
+def test_fraction_above_one_and_codes_in_another_case_are_errors(tmp_path: Path, row: dict, column: str,
+                                                                  text: str) -> None:
+    from subnat.case.load import load_case
+
+    with pytest.raises(InputError) as info:
+        load_case(_target_case(tmp_path, **row))
+    assert [(p.line, p.column) for p in info.value.problems] == [(2, column)]
+    assert text in info.value.problems[0].message
+
+
+@pytest.mark.parametrize(("row", "code", "text"), [
+    ({"value": 40.0}, "missing_value", "looks like a percentage; write 0.4"),
+    ({"target_type": "net_zero", "value": 0.8}, "missing_value", "net_zero.residual_share"),
+    ({"target_type": "Absolute"}, "unknown_target_type", "did you mean 'absolute'?"),
+])
+def test_screen_keeps_the_checks_as_a_safety_net(tmp_path: Path, row: dict, code: str, text: str) -> None:
+    """A Case changed after load_case (as a library user may) is screened with the same messages."""
+    from subnat.aggregate.national import national_series
+    from subnat.aggregate.screen import screen
+    from subnat.aggregate.settings import method_settings
+    from subnat.case.load import load_case
+    from subnat.config import load
+
+    case = load_case(_target_case(tmp_path))
+    for key, value in row.items():
+        case.commitments[key] = value
+    screened = screen(case, method_settings(load([])).screen, national_series(case, "ensemble"))
+    assert list(screened.exclusions["reason_code"]) == [code]
+    assert text in screened.exclusions["detail"][0]
+
+
+def test_genuinely_unknown_target_type_stays_an_exclusion(tmp_path: Path) -> None:
+    from subnat.case.load import load_case
+
+    case = load_case(_target_case(tmp_path, target_type="absolut"))  # a typo, but no spelling variant
+    assert list(case.commitments["target_type"]) == ["absolut"]

@@ -519,7 +519,8 @@ def _check_commitment_codes(case: Case) -> list[Problem]:
 def value_problem(kind: str, value: float) -> str | None:
     """Why `value` cannot be meant for a `kind` target (shared with screen's safety net), or None."""
     if kind in FRACTION_TYPES and value > 1:
-        return f"the value of a {kind} target is a fraction (0.4 = 40 %), found {value:g}: {percentage_hint(value)}"
+        return (f"the value of {kind} targets is a fraction (0.4 = 40 %), found {value:g}: "
+                f"{percentage_hint(value)}")
     if kind == "net_zero" and value == value and value != 1:
         return (f"a net_zero value is 1.0, found {value:g}: residual emissions at the net-zero year are "
                 "the config setting net_zero.residual_share, and a target on part of the emissions "
