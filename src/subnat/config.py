@@ -40,13 +40,130 @@ def load_schema() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+MAX_YAML_DEPTH = 50  # our files nest 6 levels at most; deeper is an attack or an accident
+MAX_YAML_VALUES = 100_000  # values after expanding aliases (`*name`): refuses a "billion laughs"
+MAX_YAML_PROBLEMS = 20
+_TOO_DEEP = f"values nested more than {MAX_YAML_DEPTH} levels deep; subnat's YAML files need a few levels only"
+
+
+class _YamlProblem(Exception):
+    """A YAML construct subnat refuses (too deep, too large after aliases, duplicate key)."""
+
+    def __init__(self, line: int | None, column: str | None, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses what subnat's files never need and PyYAML lets through:
+    nesting deeper than MAX_YAML_DEPTH (a RecursionError otherwise), aliases expanding to more
+    than MAX_YAML_VALUES values (a few lines can stand for 10^9 values), recursive aliases, and
+    duplicate mapping keys (PyYAML keeps the last one silently). Every check is linear in the
+    size of the file."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self.duplicates: list[_YamlProblem] = []
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # checked in the scanner as well: it looks ahead over every open `[`/`{` (quadratic)
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise _YamlProblem(self.line + 1, None, _TOO_DEEP)
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _YamlProblem(mark.line + 1, None, _TOO_DEEP)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        node = super().compose_mapping_node(anchor)
+        seen: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key.start_mark.line + 1
+            name = key.value[:60]
+            first = seen.setdefault((key.tag, key.value), line)
+            if first != line and len(self.duplicates) < MAX_YAML_PROBLEMS:
+                self.duplicates.append(_YamlProblem(
+                    line, name, f"duplicate key '{name}' (first on line {first}); YAML would silently "
+                                "keep the last value: remove one of them"))
+        return node
+
+
+def _node_count(root: Any, limit: int) -> int:
+    """Values in the document with aliases expanded (stops counting above `limit`); raises
+    _YamlProblem on a recursive alias. Each distinct node is visited once: linear in the file."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _yaml_children(node)
+        if finished:
+            active.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[id(node)] > limit:
+                return sizes[id(node)]
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise _YamlProblem(node.start_mark.line + 1, None,
+                               "recursive alias: a value contains itself; write the values out")
+        active.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes.get(id(root), 0)
+
+
+def _yaml_children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _load_strict(text: str) -> Any:
+    """yaml.safe_load through _StrictLoader: compose (with the depth and duplicate-key checks),
+    bound the size after aliases, then construct."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if loader.duplicates:
+            raise InputError([Problem("", p.line, p.column, p.message) for p in loader.duplicates])
+        if node is None:
+            return None
+        if _node_count(node, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+            raise _YamlProblem(None, None,
+                               f"more than {MAX_YAML_VALUES:,} values once aliases (*name) are expanded; "
+                               "refused (a YAML alias bomb?): write the values out")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: str | Path) -> Any:
-    """Read YAML safely; a syntax error becomes an InputError with the line."""
+    """Read YAML safely; a syntax error becomes an InputError with the line.
+
+    Refused with a clear error as well: nesting deeper than MAX_YAML_DEPTH, more than
+    MAX_YAML_VALUES values after expanding aliases, recursive aliases and duplicate keys
+    (docs/case-format.md, "Hostile input")."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(str(path), None, None, "file not found")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(str(path), None, None, "is a folder, expected a YAML file")) from None
     except OSError as exc:
         raise InputError(Problem(str(path), None, None, f"cannot read: {exc.strerror}")) from None
     try:
@@ -58,7 +175,13 @@ def read_yaml(path: str | Path) -> Any:
                     f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
         ) from None
     try:
-        return yaml.safe_load(text)
+        return _load_strict(text)
+    except InputError as exc:  # duplicate keys
+        raise InputError([Problem(str(path), p.line, p.column, p.message) for p in exc.problems]) from None
+    except _YamlProblem as exc:
+        raise InputError(Problem(str(path), exc.line, exc.column, exc.message)) from None
+    except RecursionError:  # a safety net: the depth checks come first
+        raise InputError(Problem(str(path), None, None, _TOO_DEEP)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -15,9 +15,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        line = "" if self.line is None else str(self.line)
-        column = self.column or "-"
-        return f"{self.file}:{line}: {column}: {self.message}"
+        """`file:line: column: message`, leaving out the parts that are unknown:
+        `file:line: message` (no column), `file: column: message` (no line), `file: message`."""
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class SubnatError(Exception):
@@ -35,3 +36,13 @@ class InputError(SubnatError):
 
 class ConsistencyError(SubnatError):
     """A scientific consistency check failed (method.md §8): inputs disagree with each other."""
+
+
+MAX_EXCERPT_CHARS = 60  # no message quotes more of a file's content than this
+
+
+def excerpt(text: str, limit: int = MAX_EXCERPT_CHARS) -> str:
+    """A short, printable excerpt of file content for a message: control characters are
+    replaced and long text cut (a message never echoes more of a file than this)."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text)[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."

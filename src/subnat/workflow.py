@@ -52,7 +52,7 @@ def case_names(config: Mapping[str, Any]) -> dict[str, str]:
     """Result folder name -> case spec (embedded name or folder path)."""
     names: dict[str, str] = {}
     for spec in config["cases"]:
-        name = Path(spec).name
+        name = Path(spec.removeprefix(case_folder.EMBEDDED_PREFIX)).name
         if not SAFE_NAME.fullmatch(name):
             from snakemake.exceptions import WorkflowError
 

@@ -69,7 +69,7 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     """What the workflow's rules do for one case, call by call (workflow/scripts/*.py)."""
     from subnat.aggregate import checks
     from subnat.aggregate.sensitivity import merge, run_one
-    from subnat.case.load import embedded_cases
+    from subnat.case.folder import embedded_cases
     from subnat.config import compose, sources_from
     from subnat.harmonize.__main__ import main as harmonize
     from subnat.report.steps import export_iamc, make_figures, make_tables, write_assumptions, write_report

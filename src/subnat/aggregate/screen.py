@@ -16,7 +16,8 @@ import pandas as pd
 
 from subnat.aggregate.national import NationalSeries
 from subnat.aggregate.settings import ScreenSettings
-from subnat.case.load import TARGET_TYPES, Case
+from subnat.case.csvfiles import suggest_code
+from subnat.case.load import TARGET_TYPES, Case, value_problem
 from subnat.case.scopes import parse_scope, scope_key
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,11 @@ def screen(case: Case, settings: ScreenSettings, national: NationalSeries) -> Sc
 
 def _row_reason(row: dict, countries: Mapping[str, str], case: Case, statuses: frozenset[str], residual: float
                 ) -> tuple[str, str] | None:
-    """The first reason this commitment cannot be computed, or None."""
+    """The first reason this commitment cannot be computed, or None.
+
+    load_case already refuses values that can only be typos (a fraction above 1, a net_zero
+    value other than 1, a target type in another case); these checks stay as a safety net for
+    a Case built otherwise, with the same messages."""
     actor = row["actor_id"]
     if not actor or actor not in countries:
         return "unresolved_actor", f"actor '{actor}' is not in actors.csv"
@@ -121,14 +126,18 @@ def _row_reason(row: dict, countries: Mapping[str, str], case: Case, statuses: f
         return "outside_country", f"actor country {countries[actor]} is not {case.meta.country}"
     kind = row["target_type"]
     if kind not in TARGET_TYPES:
-        return "unknown_target_type", f"'{str(kind)[:60]}' is not one of {', '.join(sorted(TARGET_TYPES))}"
+        close = suggest_code(kind, TARGET_TYPES)
+        hint = f": did you mean '{close}'?" if close else ""
+        return "unknown_target_type", f"'{str(kind)[:60]}' is not one of {', '.join(sorted(TARGET_TYPES))}{hint}"
     if row["status"] not in statuses:
         return "status_filtered", f"status {row['status']} not in inclusion.statuses"
     value = row["value"]
     if kind != "peaking" and not np.isfinite(value):
         return "missing_value", "value is empty"
     if kind in REDUCTION_TYPES | {"renewable_electricity"} and not 0 <= value <= 1:
-        return "missing_value", f"a {kind} value is a fraction in [0, 1], found {value:g}"
+        return "missing_value", value_problem(kind, value) or f"a {kind} value is a fraction in [0, 1], found {value:g}"
+    if value_problem(kind, value):  # a net_zero value other than 1
+        return "missing_value", value_problem(kind, value)
     target_year = int(row["target_year"])
     if np.isfinite(row["base_year"]) and target_year <= row["base_year"]:
         return "target_year_not_after_base_year", f"target year {target_year} <= base year {int(row['base_year'])}"

@@ -11,6 +11,8 @@ import csv
 import difflib
 import io
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from subnat.errors import InputError, Problem
+from subnat.errors import InputError, Problem, excerpt
 
 MAX_PROBLEMS_PER_COLUMN = 20
 MAX_CELL_CHARS = 2000
+MAX_HEADER_CHARS = 10_000  # the longest declared header is ~200 characters
+MAX_COLUMNS = 200  # declared columns: 15 at most; extra columns are kept, but not thousands
 
 TRUE_WORDS = {"true", "1", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", ""}
@@ -39,6 +43,7 @@ class Column:
     maximum: float | None = None
     nonempty: bool = False
     hint: str = ""
+    fraction: bool = False  # a share in [0, 1]: a value in (1, 100] gets "looks like a percentage"
 
 
 def read_text(path: Path) -> str:
@@ -71,15 +76,27 @@ def read_csv(path: Path, columns: Sequence[Column]) -> pd.DataFrame:
     text = read_text(path)
     if not text.strip():
         raise InputError(Problem(name, 1, None, "empty file: expected a header line"))
+    first_line = text.split("\n", 1)[0]
+    if len(first_line) > MAX_HEADER_CHARS:
+        raise InputError(Problem(name, 1, None, f"header line of {len(first_line):,} characters "
+                                 f"(at most {MAX_HEADER_CHARS:,}): is the first line really a header?"))
     rows, lines = _split(text, name)
     header = [h.strip() for h in rows[0]]
     problems: list[Problem] = []
-    if len(set(header)) != len(header):
-        dupes = sorted({h for h in header if header.count(h) > 1})
-        problems.append(Problem(name, 1, ",".join(dupes), "duplicate column name in header"))
+    if len(header) > MAX_COLUMNS:
+        raise InputError(Problem(name, 1, None, f"{len(header):,} columns in the header, at most {MAX_COLUMNS}"))
     missing = [c.name for c in columns if c.required and c.name not in header]
+    separator = _separator(first_line)
+    if missing and separator:
+        raise InputError(Problem(name, 1, None, f"file uses {separator} as separator; subnat reads "
+                                 "comma-separated CSV (save or export it with ',' as the separator)"))
+    counts = Counter(header)
+    dupes = sorted(h for h, n in counts.items() if n > 1)
+    if dupes:
+        problems.append(Problem(name, 1, excerpt(",".join(dupes)), "duplicate column name in header"))
     for col in missing:
-        problems.append(Problem(name, 1, col, f"missing required column '{col}' (header: {', '.join(header)[:200]})"))
+        problems.append(Problem(name, 1, col, f"missing required column '{col}' "
+                                f"(header: {excerpt(', '.join(header[:20]), 200)})"))
     problems += _misspelt(header, columns, name)
     if problems:
         raise InputError(problems)
@@ -119,16 +136,45 @@ def _misspelt(header: list[str], columns: Sequence[Column], name: str) -> list[P
     """Unknown columns that look like a typo of an absent declared one (e.g. `populaton`).
 
     Extra columns are allowed and kept, but a misspelt optional column would otherwise be
-    silently ignored and its values replaced by defaults."""
+    silently ignored and its values replaced by defaults. Bounded: at most MAX_COLUMNS
+    names, and only names of a declared name's length (+-5) are compared."""
+    declared = {c.name for c in columns}
     absent = [c.name for c in columns if c.name not in header]
+    if not absent:
+        return []
+    longest = max(map(len, absent)) + 5
     problems = []
     for extra in header:
-        if extra in {c.name for c in columns} or not extra:
+        if extra in declared or not extra or len(extra) > longest:
             continue
         close = difflib.get_close_matches(extra.lower(), absent, n=1, cutoff=0.8)
         if close:
-            problems.append(Problem(name, 1, extra[:60], f"unknown column '{extra[:60]}': did you mean '{close[0]}'?"))
+            problems.append(Problem(name, 1, excerpt(extra), f"unknown column {excerpt(extra)!r}: "
+                                    f"did you mean '{close[0]}'?"))
     return problems
+
+
+def _separator(header_line: str) -> str:
+    """The separator a header line was written with, when it is not a comma ("';'" or "tab")."""
+    commas = header_line.count(",")
+    for char, label in ((";", "';'"), ("\t", "tab ('\\t')"), ("|", "'|'")):
+        if header_line.count(char) > commas:
+            return label
+    return ""
+
+
+def normalise_code(text: str) -> str:
+    """A code as a user may have meant it: case, spaces and hyphens folded (`Net-Zero` -> `net_zero`)."""
+    return re.sub(r"[\s\-]+", "_", str(text).strip().casefold())
+
+
+def suggest_code(text: str, allowed: frozenset[str] | set[str]) -> str | None:
+    """The allowed code `text` is a case or spelling variant of (`Absolute` -> `absolute`), or None.
+
+    Only exact variants: `absolut` is not one (a genuinely unknown code)."""
+    wanted = normalise_code(text)
+    matches = [a for a in allowed if normalise_code(a) == wanted and a != text]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _split(text: str, name: str) -> tuple[list[list[str]], list[int]]:
@@ -179,10 +225,10 @@ def _convert(values: pd.Series, lines: pd.Series, col: Column, name: str
             if bound is None:
                 continue
             out = ok & op(numbers, bound)
-            hint = f" ({col.hint})" if col.hint else ""
             problems += _cap([Problem(name, int(ln), col.name,
-                                      f"expected {word} {bound:g}, found {_show(v)}{hint}")
-                              for ln, v in zip(lines[out], values[out], strict=True)], name, col.name)
+                                      f"expected {word} {bound:g}, found {_show(v)}{_hint(col, x, bound)}")
+                              for ln, v, x in zip(lines[out], values[out], numbers[out], strict=True)],
+                             name, col.name)
         return numbers.where(ok, np.nan), problems
     if col.kind == "bool":
         lowered = values.str.lower()
@@ -192,10 +238,28 @@ def _convert(values: pd.Series, lines: pd.Series, col: Column, name: str
         return lowered.isin(TRUE_WORDS), problems
     if col.kind == "enum":
         bad = ~blank & ~values.isin(col.allowed)
-        choices = ", ".join(sorted(col.allowed))
-        problems += _cap([Problem(name, int(ln), col.name, f"expected one of {choices}, found {_show(v)}")
+        messages = {v: code_message(v, col.allowed) for v in values[bad].unique()}  # each spelling once
+        problems += _cap([Problem(name, int(ln), col.name, messages[v])
                           for ln, v in zip(lines[bad], values[bad], strict=True)], name, col.name)
     return values.astype(object), problems
+
+
+def code_message(value: str, allowed: frozenset[str] | set[str]) -> str:
+    """'expected one of ...' for an unknown code, 'did you mean ...?' for a case/spelling variant."""
+    close = suggest_code(value, allowed)
+    found = f"expected one of {', '.join(sorted(allowed))}, found {_show(value)}"
+    return f"{found}: did you mean '{close}'?" if close else found
+
+
+def percentage_hint(value: float) -> str:
+    """For a fraction above 1: `40` is usually 40 % meant as 0.4."""
+    return f"looks like a percentage; write {value / 100:g}" if 1 < value <= 100 else "a fraction is at most 1"
+
+
+def _hint(col: Column, value: float, bound: float) -> str:
+    if col.fraction and bound == 1 and value > 1:
+        return f" ({percentage_hint(value)})"
+    return f" ({col.hint})" if col.hint else ""
 
 
 def _cap(problems: list[Problem], name: str, column: str) -> list[Problem]:
@@ -208,7 +272,6 @@ def _cap(problems: list[Problem], name: str, column: str) -> list[Problem]:
 
 
 def _show(value: object) -> str:
-    text = str(value)
     if isinstance(value, float) and math.isnan(value):
         return "NaN"
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    return repr(excerpt(str(value), 40))

@@ -7,6 +7,8 @@ impossible are left to `subnat.aggregate.screen.screen`, which excludes them wit
 
 from __future__ import annotations
 
+import difflib
+import logging
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -16,11 +18,13 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from subnat.case.csvfiles import Column, read_csv
+from subnat.case.csvfiles import Column, percentage_hint, read_csv, suggest_code
 from subnat.case.folder import OPTIONAL_FILES, REQUIRED_FILES, resolve_case
 from subnat.case.plausibility import inventory_problems
 from subnat.config import key_lines, non_finite_problems, read_yaml, schema_problems
-from subnat.errors import InputError, Problem
+from subnat.errors import InputError, Problem, excerpt
+
+log = logging.getLogger(__name__)
 
 ACTOR_TYPES = frozenset({"region", "city", "company"})
 JURISDICTION_TYPES = frozenset({"region", "city"})
@@ -29,6 +33,16 @@ TARGET_TYPES = frozenset({
     "renewable_electricity", "peaking",
 })
 STATUSES = frozenset({"law", "policy", "pledge"})
+# targets whose value is a fraction in [0, 1] (0.4 = 40 %)
+FRACTION_TYPES = frozenset({"absolute", "baseline", "intensity_gdp", "intensity_capita", "renewable_electricity"})
+# GWP sets by their usual names (the columns of the `globalwarmingpotentials` table, see
+# reference-data/gwp): a name outside this list is a typo or a set no emission source uses
+GWP_SETS = frozenset({
+    "SARGWP100", "TARGWP100", "AR4GWP100", "AR5GWP100", "AR5CCFGWP100", "AR6GWP100",
+    "TARGWP20", "AR6GWP20", "TARGWP500", "AR6GWP500", "AR6GTP100",
+})
+LULUCF = frozenset({"included", "excluded"})
+NDC_TYPES = frozenset({"absolute", "fixed_level", "baseline"})
 MAX_EMISSIONS_MT = 20_000.0  # above any country's annual emissions: a unit error (data.md §1)
 
 ACTORS = (
@@ -58,18 +72,18 @@ COMMITMENTS = (
     Column("base_year", "int", minimum=1900, maximum=2100),
     Column("base_year_emissions_mt", "float", minimum=0, maximum=MAX_EMISSIONS_MT,
            hint="Mt CO2e per year; a value this large is usually t or kt entered as Mt"),
-    Column("coverage", "float", minimum=0, maximum=1),
+    Column("coverage", "float", minimum=0, maximum=1, fraction=True),
     Column("scope"),
     Column("status", "enum", allowed=STATUSES),
     Column("in_national_projection", "bool"),
     Column("bau_emissions_mt", "float", minimum=0, maximum=MAX_EMISSIONS_MT),
-    Column("reference_share", "float", minimum=0, maximum=1),
+    Column("reference_share", "float", minimum=0, maximum=1, fraction=True),
     Column("source"),
 )
 LOCATIONS = (
     Column("company_id", required=True, nonempty=True),
     Column("jurisdiction_id", required=True, nonempty=True),
-    Column("share", "float", required=True, nonempty=True, minimum=0, maximum=1),
+    Column("share", "float", required=True, nonempty=True, minimum=0, maximum=1, fraction=True),
     Column("source"),
 )
 NATIONAL = (
@@ -138,6 +152,26 @@ class Case:
     files: dict[str, Path]
 
 
+def _file_problem(folder: Path, name: str) -> Problem | None:
+    """Why `folder/name` cannot be read as an input file, or None (also None when it is absent).
+
+    A folder or other non-regular file in place of a file is an error (never read as absent),
+    and so is a symbolic link that leads out of the case folder: a case is self-contained, and
+    an error message must not quote a file from elsewhere on the machine."""
+    path = folder / name
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return Problem(name, None, None, "is a symbolic link to a file outside the case folder; "
+                                             "copy the file into the case folder")
+        if not target.exists():
+            return Problem(name, None, None, "is a broken symbolic link")
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file"
+        return Problem(name, None, None, f"is {what}, expected a file (remove it if the file is optional)")
+    return None
+
+
 def load_case(case: str | Path) -> Case:
     """Read and check a case folder (or embedded case name); raise InputError on problems."""
     folder = resolve_case(case)
@@ -151,6 +185,10 @@ def load_case(case: str | Path) -> Case:
     files: dict[str, Path] = {"case.yaml": folder / "case.yaml"}
     for name in (*REQUIRED_FILES, *OPTIONAL_FILES):
         path = folder / name
+        bad = _file_problem(folder, name)
+        if bad is not None:
+            problems.append(bad)
+            continue
         if not path.is_file():
             if name in REQUIRED_FILES:
                 problems.append(Problem(name, None, None, f"required file missing from {folder}"))
@@ -182,6 +220,9 @@ def load_case(case: str | Path) -> Case:
 
 def _read_meta(folder: Path) -> CaseMeta:
     path = folder / "case.yaml"
+    bad = _file_problem(folder, "case.yaml")
+    if bad is not None:
+        raise InputError(bad)
     if not path.is_file():
         raise InputError(Problem("case.yaml", None, None, f"required file missing from {folder}"))
     data = read_yaml(path)
@@ -189,8 +230,10 @@ def _read_meta(folder: Path) -> CaseMeta:
         raise InputError(Problem("case.yaml", 1, None, "expected a mapping of case settings"))
     schema = _case_schema()
     lines = key_lines(path)
+    own = _meta_code_problems(data, lines)  # clearer than the schema's message for the same key
     errors = jsonschema.Draft202012Validator(schema).iter_errors(data)
     problems = schema_problems(errors, "case.yaml", lines) + non_finite_problems(data, "case.yaml", lines)
+    problems = own + [p for p in problems if p.column not in {o.column for o in own}]
     if problems:
         # top-level problems (no key line) point at line 1
         raise InputError(sorted(p if p.line is not None else replace(p, line=1) for p in problems))
@@ -207,7 +250,12 @@ def _read_meta(folder: Path) -> CaseMeta:
     for i, ndc in enumerate(data["ndc"]):
         if ndc["type"] in ("absolute", "baseline") and ndc["value"] > 1:
             problems.append(Problem("case.yaml", lines.get(("ndc", str(i), "value")), f"ndc.{i}.value",
-                                    f"a reduction fraction is at most 1 (0.26 = 26 %), found {ndc['value']}"))
+                                    f"a reduction fraction is at most 1 (0.26 = 26 %), found {ndc['value']}: "
+                                    f"{percentage_hint(ndc['value'])}"))
+        if first < last and not first <= ndc["target_year"] <= last:
+            problems.append(Problem("case.yaml", lines.get(("ndc", str(i), "target_year")), f"ndc.{i}.target_year",
+                                    f"NDC target year {ndc['target_year']} outside years {first}-{last}: "
+                                    "its gap needs the projection of that year; extend `years` or remove it"))
     if problems:
         raise InputError(problems)
     ndc = [{"base_year": data["base_year"], "conditional": False, **n} for n in data["ndc"]]
@@ -217,6 +265,48 @@ def _read_meta(folder: Path) -> CaseMeta:
         gwp=data["gwp"], lulucf=data["lulucf"], ndc=ndc,
         description=data.get("description", ""), sources=data.get("sources", []),
     )
+
+
+def _meta_code_problems(data: dict[str, Any], lines: dict[tuple[str, ...], int]) -> list[Problem]:
+    """case.yaml checks the schema cannot say well: integer years (the schema's `integer`
+    accepts 2015.0, which later breaks range()), a known GWP set and codes in another case,
+    each with a suggestion."""
+    problems = []
+
+    def at(*key: str) -> int | None:
+        for n in range(len(key), 0, -1):
+            if key[:n] in lines:
+                return lines[key[:n]]
+        return None
+
+    years: list[tuple[tuple[str, ...], Any]] = [(("base_year",), data.get("base_year"))]
+    for key in ("years", "reporting_years"):
+        if isinstance(data.get(key), list):
+            years += [((key, str(i)), v) for i, v in enumerate(data[key])]
+    for i, ndc in enumerate(data.get("ndc") if isinstance(data.get("ndc"), list) else []):
+        if isinstance(ndc, dict):
+            years += [(("ndc", str(i), k), ndc.get(k)) for k in ("target_year", "base_year")]
+            problems += _code_problem(ndc.get("type"), NDC_TYPES, at("ndc", str(i), "type"), f"ndc.{i}.type")
+    for key, value in years:
+        if isinstance(value, float):
+            problems.append(Problem("case.yaml", at(*key), ".".join(key),
+                                    f"expected an integer year, found {excerpt(repr(value))} "
+                                    "(years are whole numbers)"))
+    problems += _code_problem(data.get("lulucf"), LULUCF, at("lulucf"), "lulucf")
+    gwp = data.get("gwp")
+    if isinstance(gwp, str) and gwp not in GWP_SETS:
+        close = suggest_code(gwp, GWP_SETS) or next(iter(difflib.get_close_matches(gwp[:60], GWP_SETS, 1, 0.8)), None)
+        hint = f"did you mean '{close}'?" if close else f"known sets: {', '.join(sorted(GWP_SETS))}"
+        problems.append(Problem("case.yaml", at("gwp"), "gwp", f"unknown GWP set {excerpt(gwp)!r}: {hint}"))
+    return problems
+
+
+def _code_problem(value: Any, allowed: frozenset[str], line: int | None, column: str) -> list[Problem]:
+    if not isinstance(value, str) or value in allowed:
+        return []
+    close = suggest_code(value, allowed)
+    hint = f"did you mean '{close}'?" if close else f"expected one of {', '.join(sorted(allowed))}"
+    return [Problem("case.yaml", line, column, f"unknown value {excerpt(value)!r}: {hint}")]
 
 
 @cache
@@ -278,6 +368,7 @@ def check_relations(case: Case) -> None:
                                 "cycle in parent_id: " + " -> ".join([*cycle, cycle[0]])))
 
     problems += _check_inventory(case, known)
+    problems += _check_commitment_codes(case)
     commitments = case.commitments
     dup = commitments["commitment_id"].duplicated(keep="first")
     for cid, line in zip(commitments.loc[dup, "commitment_id"], commitments.loc[dup, "_line"], strict=True):
@@ -309,27 +400,87 @@ def _cycles(parents: dict[str, str]) -> list[list[str]]:
     cycles = []
     for start in parents:
         path: list[str] = []
+        on_path: set[str] = set()  # `node in path` on the list was quadratic in a deep chain
         node = start
-        while node in parents and node not in seen and node not in path:
+        while node in parents and node not in seen and node not in on_path:
             path.append(node)
+            on_path.add(node)
             node = parents[node]
-        if node in path:
+        if node in on_path:
             cycles.append(path[path.index(node):])
         seen.update(path)
     return cycles
 
 
 def _check_inventory(case: Case, known: set[str]) -> list[Problem]:
+    from subnat.case.scopes import ScopeError, parse_scope, scope_key
+
     inv = case.inventory
     problems = [Problem("inventory.csv", int(ln), "actor_id", f"unknown actor '{a}' (not in actors.csv)")
                 for a, ln in zip(inv["actor_id"], inv["_line"], strict=True) if a not in known][:20]
-    dup = inv.duplicated(["actor_id", "year", "scope"], keep="first")
-    first = inv[dup].head(20)
-    problems += [Problem("inventory.csv", int(line), "year",
-                         f"duplicate row for actor '{actor}', year {int(year)}, scope {scope}")
-                 for actor, year, scope, line in zip(first["actor_id"], first["year"], first["scope"],
-                                                     first["_line"], strict=True)]
+    # duplicates after canonicalising the scope: `scope1+2` and `scope2+1` are one row
+    canonical = {}
+    for scope in inv["scope"].unique():
+        try:
+            canonical[scope] = scope_key(parse_scope(scope))
+        except ScopeError:
+            canonical[scope] = scope  # reported by check_relations
+    keyed = inv.assign(_scope=inv["scope"].map(canonical))
+    columns = ["actor_id", "year", "_scope"]
+    dup = keyed.duplicated(columns, keep="first")
+    if dup.any():
+        firsts = keyed[~dup].set_index(columns)[["_line", "scope"]]
+        rows = keyed[dup].head(20)
+        for actor, year, scope, raw, line in zip(rows["actor_id"], rows["year"], rows["_scope"], rows["scope"],
+                                                 rows["_line"], strict=True):
+            first_line, first_raw = firsts.loc[(actor, year, scope)]
+            spelt = f" (written '{excerpt(first_raw)}' there, '{excerpt(raw)}' here)" if raw != first_raw else ""
+            problems.append(Problem("inventory.csv", int(line), "year",
+                                    f"duplicate row for actor '{excerpt(actor)}', year {int(year)}, scope {scope}: "
+                                    f"same as line {int(first_line)}{spelt}"))
     return problems
+
+
+def _check_commitment_codes(case: Case) -> list[Problem]:
+    """Values that can only be typos are errors with a suggestion (docs/case-format.md,
+    "Errors or exclusions"): a fraction above 1, a net_zero value other than 1, a known code in
+    another case or spelling. A genuinely unknown target type stays an exclusion."""
+    name = "commitments.csv"
+    table = case.commitments
+    problems: list[Problem] = []
+    for kind, value, line in zip(table["target_type"], table["value"], table["_line"], strict=True):
+        close = suggest_code(kind, TARGET_TYPES) if kind not in TARGET_TYPES else None
+        if close:
+            problems.append(Problem(name, int(line), "target_type",
+                                    f"unknown target type {excerpt(kind)!r}: did you mean '{close}'?"))
+            continue
+        message = value_problem(kind, value)
+        if message:
+            problems.append(Problem(name, int(line), "value", message))
+    problems = problems[:40]
+    for file, rows in ((name, table), ("inventory.csv", case.inventory)):
+        upper = rows[rows["scope"].str.lower().ne(rows["scope"])].head(20)
+        problems += [Problem(file, int(line), "scope", f"scope {excerpt(scope)!r} in another case: "
+                                                       f"did you mean '{excerpt(scope.lower())}'?")
+                     for scope, line in zip(upper["scope"], upper["_line"], strict=True)]
+    country = case.meta.country
+    actors = case.actors[case.actors["country"].str.upper().eq(country) & case.actors["country"].ne(country)]
+    problems += [Problem("actors.csv", int(line), "country",
+                         f"country {excerpt(code)!r} in another case: did you mean '{country}'?")
+                 for code, line in zip(actors["country"].head(20), actors["_line"].head(20), strict=True)]
+    return problems
+
+
+def value_problem(kind: str, value: float) -> str | None:
+    """Why `value` cannot be meant for a `kind` target (shared with screen's safety net), or None."""
+    if kind in FRACTION_TYPES and value > 1:
+        return (f"the value of {kind} targets is a fraction (0.4 = 40 %), found {value:g}: "
+                f"{percentage_hint(value)}")
+    if kind == "net_zero" and value == value and value != 1:
+        return (f"a net_zero value is 1.0, found {value:g}: residual emissions at the net-zero year are "
+                "the config setting net_zero.residual_share, and a target on part of the emissions "
+                "is written with coverage")
+    return None
 
 
 def _check_locations(locations: pd.DataFrame, kinds: dict[str, str]) -> list[Problem]:
