@@ -421,6 +421,16 @@ def read_layer(path: str | Path) -> Layer:
     return Layer(str(path), data, hashlib.sha256(Path(path).read_bytes()).hexdigest(), key_lines(path))
 
 
+def sampling_flags(draws: int | None = None, seed: int | None = None) -> dict[str, Any]:
+    """`--draws` and `--seed` as config keys (empty when neither is given)."""
+    flags: dict[str, Any] = {}
+    if draws is not None:
+        flags["sampling"] = {"draws": {"value": int(draws)}}
+    if seed is not None:
+        flags.setdefault("sampling", {})["random_seed"] = int(seed)
+    return flags
+
+
 def flags_layer(values: Mapping[str, Any], origin: str = "command line") -> Layer:
     """Settings given on the command line (e.g. --draws, --seed) as the last layer."""
     return Layer(origin, dict(values), config_hash(values))

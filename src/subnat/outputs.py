@@ -55,12 +55,20 @@ def remove_stale(folder: Path, prefix: str) -> None:
 
 @contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
-    """A temporary folder whose files replace those of `out_dir` only when the block succeeds."""
+    """A temporary folder whose files replace those of `out_dir` only when the block succeeds; a
+    failed block leaves `out_dir` as it was (not even an empty folder when it did not exist)."""
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir, STAGING_PREFIX)
     tmp = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
-        yield tmp
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if created and not any(out_dir.iterdir()):
+                out_dir.rmdir()
+            raise
         # provenance.yaml goes first out and last in: when it is present, every file beside it is
         # from the same run, even if a run was killed between two renames
         marker = out_dir / "provenance.yaml"

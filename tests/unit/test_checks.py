@@ -89,10 +89,11 @@ def test_one_broken_invariant_is_named(check, tmp_path):
     BROKEN[check](frames)
     with pytest.raises(ConsistencyError, match=check) as caught:
         run_checks(frames, tmp_path)
-    record = yaml.safe_load((tmp_path / "checks.yaml").read_text(encoding="utf-8"))
-    assert record["passed"] is False
-    assert [name for name, ok in record["checks"].items() if not ok] == [check]
-    assert "output checks failed: " + check in str(caught.value)
+    # found on main: the message pointed to checks.yaml, which Snakemake then removed with the failed
+    # job; now no file is written and the message names every failed check (and the passed ones)
+    assert not (tmp_path / "checks.yaml").exists()
+    message = str(caught.value)
+    assert message.startswith(f"output checks failed: {check} (passed: ") and "see " not in message
 
 
 def test_percent_quantiles_out_of_order_fail(tmp_path):

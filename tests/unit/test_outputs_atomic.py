@@ -27,7 +27,12 @@ def test_failed_block_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), staging(out) as tmp:
         (tmp / "summary.csv").write_text("half", encoding="utf-8")
         raise RuntimeError("killed half way")
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # not even the empty folder it made
+    out.mkdir()
+    with pytest.raises(RuntimeError), staging(out) as tmp:
+        (tmp / "summary.csv").write_text("half", encoding="utf-8")
+        raise RuntimeError("killed half way")
+    assert list(out.iterdir()) == []  # a folder that existed stays, as it was
 
 
 def test_stale_debris_of_dead_writers_is_removed(tmp_path: Path) -> None:

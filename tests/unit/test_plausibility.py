@@ -94,3 +94,18 @@ def test_negative_national_emissions_in_any_draw_stop_the_assessment(tmp_path):
     with pytest.raises(ConsistencyError, match=r"national emissions -1.0 Mt in 2040 \(draw 1\) are negative"):
         check_consistency(broken)
     assert np.isfinite(a.results["full_implementation"].net).all()
+
+
+def test_a_failed_output_check_keeps_nothing_that_looks_like_a_result(tmp_path, monkeypatch):
+    """Found on main: under Snakemake check_outputs failed after assess_case had written summary.csv,
+    which stayed in results/. The checks now run on the staged tables of assess_case itself."""
+    from subnat.aggregate import checks
+    from subnat.run import run_case
+
+    real = checks.evaluate
+    monkeypatch.setattr(checks, "evaluate", lambda inputs: {**real(inputs), "scenarios_ordered": False})
+    out = tmp_path / "results" / "demo"
+    with pytest.raises(ConsistencyError, match="output checks failed: scenarios_ordered"):
+        run_case("demo", out, {"base": {"origin": "t", "data": {}, "sha256": "0"}, "layers": []},
+                 ["no_nsa", "full_implementation"], draws=4)
+    assert not out.exists() and not any((tmp_path / "results").iterdir())

@@ -19,7 +19,7 @@ from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, emissions_series, screen
 from subnat.aggregate.settings import MethodSettings, ReferenceSettings, UncertaintySettings, method_settings
 from subnat.case.load import Case, load_case
-from subnat.config import Composed, ConfigSources, case_layer, compose
+from subnat.config import Composed, ConfigSources, case_layer, compose, sampling_flags
 from subnat.errors import ConsistencyError, InputError, Problem
 
 log = logging.getLogger(__name__)
@@ -62,12 +62,7 @@ def prepare(case: str | Path, config: ConfigSources | Mapping[str, Any], draws: 
     config; the case's own settings (`settings.yaml` in its folder) go just above the defaults."""
     loaded = load_case(case)
     sources = ConfigSources.coerce(config)
-    flags: dict[str, Any] = {}
-    if draws is not None:
-        flags["sampling"] = {"draws": {"value": int(draws)}}
-    if seed is not None:
-        flags.setdefault("sampling", {})["random_seed"] = int(seed)
-    composed = compose(sources.with_flags(flags), loaded.meta.name, case_layer(loaded.path))
+    composed = compose(sources.with_flags(sampling_flags(draws, seed)), loaded.meta.name, case_layer(loaded.path))
     return CaseRun(loaded, composed.config, method_settings(composed.config), composed)
 
 
