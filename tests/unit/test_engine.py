@@ -16,13 +16,13 @@ from subnat.testing import bench, naive
 @pytest.fixture(scope="module")
 def synthetic():
     """Regions, cities two levels deep, companies with and without locations, every target type of the bench."""
-    config = load([])
+    settings = method_settings(load([]))
     case = bench.synthetic_case(60, 2015, 2040, seed=3, members=3)
-    national, screened, years, prepared = bench.prepare_case(case, method_settings(config))
+    national, screened, years, prepared = bench.prepare_case(case, settings)
     members, factor, fraction = bench.random_draws(len(screened.groups), len(screened.commitments),
                                                    len(national.names), 150, seed=5)
     index = national.index[:, years - national.years[0]]
-    return config, case, national, screened, years, prepared, index, ScenarioDraws(members, factor, fraction)
+    return settings, case, national, screened, years, prepared, index, ScenarioDraws(members, factor, fraction)
 
 
 def test_synthetic_case_has_every_overlap(synthetic):
@@ -35,12 +35,12 @@ def test_synthetic_case_has_every_overlap(synthetic):
 
 
 def test_engine_equals_loop_reference_on_synthetic_case(synthetic):
-    config, case, national, screened, years, prepared, index, draws = synthetic
+    settings, case, national, screened, years, prepared, index, draws = synthetic
     n = 4
     first = ScenarioDraws(draws.members[:n], draws.data_factor, draws.delivered_fraction)
     fast = aggregate_draws(prepared, index, first)
-    slow = naive.aggregate(case.actors, case.company_locations, screened.commitments, screened.groups, national,
-                           years, config, draws.members[:n], draws.data_factor(0, n), draws.delivered_fraction(0, n))
+    slow = naive.aggregate(case, screened, national, years, settings,
+                           naive.DrawArrays(draws.members[:n], draws.data_factor(0, n), draws.delivered_fraction(0, n)))
     for key, expected in slow.items():
         np.testing.assert_allclose(getattr(fast, key), expected, rtol=1e-9, atol=1e-9, err_msg=key)
     assert (fast.o2 > 0).any() and (fast.o3 > 0).any()

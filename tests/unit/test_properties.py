@@ -42,8 +42,8 @@ def test_engine_equals_reference_implementation(spec, fraction_mean, seed):
     index = a.national.index[:, a.years - a.national.years[0]]
     fast = aggregate_draws(a.prepared, index, ScenarioDraws(members, lambda s0, s1: factor[:, s0:s1],
                                                              lambda s0, s1: fraction[:, s0:s1]), chunk=1)
-    slow = naive.aggregate(a.case.actors, a.case.company_locations, a.screened.commitments, a.screened.groups,
-                           a.national, a.years, a.config, members, factor, fraction)
+    slow = naive.aggregate(a.case, a.screened, a.national, a.years, a.settings,
+                           naive.DrawArrays(members, factor, fraction))
     for key, expected in slow.items():
         np.testing.assert_allclose(getattr(fast, key), expected, rtol=1e-9, atol=1e-9, err_msg=key)
 

@@ -136,8 +136,7 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
 
     The subsample runs first: it compiles the kernel (cached on disk afterwards), so `seconds` is
     the steady state and `warmup_seconds` shows what a first run on a new machine adds."""
-    config = load([])
-    settings = method_settings(config)
+    settings = method_settings(load([]))
     warm = time.perf_counter()
     small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
     s_national, s_screened, s_years, s_prepared = prepare_case(small, settings)
@@ -159,8 +158,8 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     fast_unit = (finished - prepared_at) / (n_actors * n_draws * len(years))
 
     t0 = time.perf_counter()
-    slow = naive.aggregate(small.actors, small.company_locations, s_screened.commitments, s_screened.groups,
-                           s_national, s_years, config, m, f_factor(0, naive_draws), f_fraction(0, naive_draws))
+    slow = naive.aggregate(small, s_screened, s_national, s_years, settings,
+                           naive.DrawArrays(m, f_factor(0, naive_draws), f_fraction(0, naive_draws)))
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
     equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
     return {
