@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from subnat.aggregate import engine
-from subnat.aggregate.engine import Draws, run
+from subnat.aggregate.engine import ScenarioDraws, aggregate_draws
+from subnat.aggregate.settings import method_settings
 from subnat.config import load
 from subnat.testing import bench, naive
 
@@ -15,30 +16,31 @@ from subnat.testing import bench, naive
 @pytest.fixture(scope="module")
 def synthetic():
     """Regions, cities two levels deep, companies with and without locations, every target type of the bench."""
-    config = load([])
+    settings = method_settings(load([]))
     case = bench.synthetic_case(60, 2015, 2040, seed=3, members=3)
-    national, screened, years, prepared = bench.prepare_case(case, config)
+    national, screened, years, prepared = bench.prepare_case(case, settings)
     members, factor, fraction = bench.random_draws(len(screened.groups), len(screened.commitments),
                                                    len(national.names), 150, seed=5)
     index = national.index[:, years - national.years[0]]
-    return config, case, national, screened, years, prepared, index, Draws(members, factor, fraction)
+    return settings, case, national, screened, years, prepared, index, ScenarioDraws(members, factor, fraction)
 
 
 def test_synthetic_case_has_every_overlap(synthetic):
     *_, prepared, _, _ = synthetic
-    structure = prepared.st
-    assert structure.n_jur < len(structure.unit_actor)  # companies
+    structure = prepared.structure
+    assert structure.n_jurisdictions < len(structure.unit_actor)  # companies
     assert (structure.parent_unit >= 0).any()  # nested jurisdictions
     assert structure.company_located.any() and not structure.company_located.all()  # locations and the proxy
-    assert len(prepared.specials)  # peaking caps or fixed levels
+    assert len(prepared.groups.special)  # peaking caps or fixed levels
 
 
 def test_engine_equals_loop_reference_on_synthetic_case(synthetic):
-    config, case, national, screened, years, prepared, index, draws = synthetic
+    settings, case, national, screened, years, prepared, index, draws = synthetic
     n = 4
-    fast = run(prepared, index, Draws(draws.members[:n], draws.factor, draws.fraction))
-    slow = naive.aggregate(case.actors, case.company_locations, screened.commitments, screened.groups, national,
-                           years, config, draws.members[:n], draws.factor(0, n), draws.fraction(0, n))
+    first = ScenarioDraws(draws.members[:n], draws.data_factor, draws.delivered_fraction)
+    fast = aggregate_draws(prepared, index, first)
+    slow = naive.aggregate(case, screened, national, years, settings,
+                           naive.DrawArrays(draws.members[:n], draws.data_factor(0, n), draws.delivered_fraction(0, n)))
     for key, expected in slow.items():
         np.testing.assert_allclose(getattr(fast, key), expected, rtol=1e-9, atol=1e-9, err_msg=key)
     assert (fast.o2 > 0).any() and (fast.o3 > 0).any()
@@ -48,9 +50,9 @@ def test_engine_equals_loop_reference_on_synthetic_case(synthetic):
 def test_results_do_not_depend_on_chunks_or_threads(synthetic, chunk, monkeypatch):
     *_, prepared, index, draws = synthetic
     report = np.array([5, 15])
-    default = run(prepared, index, draws, report)
+    default = aggregate_draws(prepared, index, draws, report)
     monkeypatch.setattr(engine, "THREADS", 1)
-    other = run(prepared, index, draws, report, chunk=chunk)
+    other = aggregate_draws(prepared, index, draws, report, chunk=chunk)
     for key in engine.TOTALS:
         np.testing.assert_array_equal(getattr(other, key), getattr(default, key), err_msg=key)
     for key in engine.GROUP_VALUES:
@@ -61,7 +63,7 @@ def test_per_group_values_sum_to_totals(synthetic):
     """Per-group net impacts at the reporting years add up to the national net reduction."""
     *_, prepared, index, draws = synthetic
     report = np.array([5, 15])
-    result = run(prepared, index, draws, report)
+    result = aggregate_draws(prepared, index, draws, report)
     np.testing.assert_allclose(result.by_group["net"].sum(axis=0), result.net[report], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(result.by_group["delivered"].sum(axis=0), result.gross[report], rtol=1e-9, atol=1e-9)
     assert (result.by_group["delivered"] <= result.by_group["potential"] + 1e-12).all()

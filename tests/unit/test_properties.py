@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subnat.aggregate.assess import assess
-from subnat.aggregate.engine import Draws, run
+from subnat.aggregate.engine import ScenarioDraws, aggregate_draws
 from subnat.case.load import load_case
 from subnat.testing import naive
 from tests.strategies import case_specs, ensemble, materialise, settings_for
@@ -40,10 +40,10 @@ def test_engine_equals_reference_implementation(spec, fraction_mean, seed):
     factor = np.exp(0.2 * rng.standard_normal((n_g, n_s)))
     fraction = np.clip(fraction_mean + 0.3 * rng.standard_normal((n_c, n_s)), 0, 1)
     index = a.national.index[:, a.years - a.national.years[0]]
-    fast = run(a.prepared, index, Draws(members, lambda s0, s1: factor[:, s0:s1],
-                                                 lambda s0, s1: fraction[:, s0:s1]), chunk=1)
-    slow = naive.aggregate(a.case.actors, a.case.company_locations, a.screened.commitments, a.screened.groups,
-                           a.national, a.years, a.config, members, factor, fraction)
+    fast = aggregate_draws(a.prepared, index, ScenarioDraws(members, lambda s0, s1: factor[:, s0:s1],
+                                                             lambda s0, s1: fraction[:, s0:s1]), chunk=1)
+    slow = naive.aggregate(a.case, a.screened, a.national, a.years, a.settings,
+                           naive.DrawArrays(members, factor, fraction))
     for key, expected in slow.items():
         np.testing.assert_allclose(getattr(fast, key), expected, rtol=1e-9, atol=1e-9, err_msg=key)
 
@@ -157,8 +157,9 @@ def test_overlaps_are_removed_per_draw_not_on_means(tmp_path):
     a = assessed(spec)
     index = a.national.index[:, a.years - a.national.years[0]]
     fractions = np.array([[1.0, 0.0], [0.0, 1.0]])  # draw 0: only S delivers; draw 1: only C
-    result = run(a.prepared, index, Draws(np.zeros(2, int), None, lambda s0, s1: fractions[:, s0:s1]))
+    per_draw = ScenarioDraws(np.zeros(2, int), None, lambda s0, s1: fractions[:, s0:s1])
+    result = aggregate_draws(a.prepared, index, per_draw)
     t = 2030 - a.years[0]
     np.testing.assert_allclose(result.net[t], [30.0, 5.0])
-    mean = run(a.prepared, index, Draws(np.zeros(1, int), None, 0.5))
+    mean = aggregate_draws(a.prepared, index, ScenarioDraws(np.zeros(1, int), None, 0.5))
     assert result.net[t].mean() != mean.net[t, 0]  # (30 + 5)/2 = 17.5 vs 15 + 10 * (0.25 - 0.15) = 16

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from subnat import draws as rnd
-from subnat.aggregate.engine import Draws, Prepared, Result, Structure, build_structure, run
+from subnat.aggregate.engine import Prepared, Result, ScenarioDraws, Structure, aggregate_draws, build_structure
 from subnat.aggregate.national import NationalSeries, check_joins, member_draws, national_series, ndc_levels
 from subnat.aggregate.pathways import Pathways, build_pathways
 from subnat.aggregate.scenarios import DETERMINISTIC
@@ -79,10 +79,7 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     own, ets_sd = _ets_references(screened, years, settings.reference, settings.uncertainty.ets_paths)
     paths = build_pathways(screened.groups, screened.commitments, national, years, settings.pathway, own)
     structure = build_structure(
-        case.actors, screened.groups, screened.commitments, case.company_locations, paths.gov,
-        nested=settings.overlap.nested_max_ambition,
-        companies=settings.overlap.companies_max_ambition,
-        subtract_flagged=settings.overlap.subtract_in_national_projection,
+        case.actors, screened.groups, screened.commitments, case.company_locations, paths.gov, settings.overlap,
     )
     prepared = Prepared(paths, structure)
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
@@ -94,13 +91,13 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     for name in scenarios:
         log.info("%s: scenario %s, %d draws", case.meta.name, name, n_draws)
         if name in DETERMINISTIC:
-            spec = Draws(members, None, 0.0 if name == "no_nsa" else 1.0)
+            spec = ScenarioDraws(members, None, 0.0 if name == "no_nsa" else 1.0)
         elif name == "expected":
             fractions = _achievement(screened.commitments, settings, posterior)
-            spec = Draws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
+            spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
         else:
-            spec = Draws(members, factor, float(name.removeprefix("fixed_")))
-        results[name] = run(prepared, national_index, spec, report)
+            spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")))
+        results[name] = aggregate_draws(prepared, national_index, spec, report)
     ndcs = {name: ndc_levels(case, r.cps, years) for name, r in results.items()}
     assessment = Assessment(case, settings, screened, national, years, paths, structure, prepared, members, results,
                             ndcs, fractions)
@@ -190,7 +187,7 @@ def check_consistency(a: Assessment) -> None:
     computation for the members they drew, so they are not checked again."""
     tolerance = a.settings.consistency_tolerance
     members = np.arange(len(a.national.names))
-    reported = run(a.prepared, a.national.over(a.years), Draws(members, None, 1.0))
+    reported = aggregate_draws(a.prepared, a.national.over(a.years), ScenarioDraws(members, None, 1.0))
     ratio = reported.coverage / np.where(reported.cps > 0, reported.cps, np.nan)
     if ratio.size and np.nanmax(ratio) > 1 + tolerance:
         t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)

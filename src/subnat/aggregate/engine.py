@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -28,6 +29,7 @@ import scipy.sparse as sp
 
 from subnat import draws as rnd
 from subnat.aggregate.pathways import Pathways
+from subnat.aggregate.settings import OverlapSettings
 
 CHUNK_BYTES = 64 * 2**20
 THREADS = max(1, min(2, os.cpu_count() or 1))
@@ -42,23 +44,22 @@ class Structure:
     order: np.ndarray  # (G,) groups in engine order (positions in the screened groups table)
     unit_of_group: np.ndarray  # (G,) unit of each group, in engine order (non-decreasing)
     unit_actor: list[str]  # (U,)
-    n_jur: int  # units [0, n_jur) are jurisdictions (parents before children), [n_jur, U) companies
-    parent_unit: np.ndarray  # (n_jur,) nearest containing unit with targets, or -1
+    n_jurisdictions: int  # units [0, n) are jurisdictions (parents before children), [n, U) companies
+    parent_unit: np.ndarray  # (n_jurisdictions,) nearest containing unit with targets, or -1
     company_located: np.ndarray  # (K,) bool: has rows in company_locations.csv
-    locations: sp.csr_matrix  # (K, n_jur) shares of company scope-1 emissions, by effective jurisdiction
-    flag: np.ndarray  # (G, T) bool in engine order: governing target already in the national projection
-    nested: bool = True
-    companies: bool = True
-    subtract_flagged: bool = False
+    locations: sp.csr_matrix  # (K, n_jurisdictions) shares of company scope-1 emissions, by effective jurisdiction
+    in_national_projection: np.ndarray  # (G, T) bool in engine order: governing target already in the CPS
+    overlap: OverlapSettings  # which overlaps are removed
 
 
 @dataclass
-class Draws:
-    """What varies by draw: CPS member, data-error factor per group, delivered fraction per commitment."""
+class ScenarioDraws:
+    """What varies by draw in one scenario: CPS member, data-error factor per group, delivered
+    fraction per commitment."""
 
     members: np.ndarray  # (S,)
-    factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
-    fraction: Callable[[int, int], np.ndarray] | float = 1.0  # (s0, s1) -> (C, s1-s0), or a constant
+    data_factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
+    delivered_fraction: Callable[[int, int], np.ndarray] | float = 1.0  # (s0, s1) -> (C, s1-s0), or a constant
 
 
 @dataclass
@@ -76,9 +77,86 @@ class Result:
     by_group: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+# The kernel's inputs and outputs: named tuples of arrays and scalars, which numba takes as
+# arguments and reads by attribute (no packing by position).
+
+class GroupArrays(NamedTuple):
+    """Draw-independent inputs of §5-§6 in engine order, (member, year, group) so that a draw reads
+    contiguous rows of its CPS member. k = kw as in `Prepared`."""
+
+    weighted_reference: np.ndarray  # (M, T, G) w X
+    scaled_gap: np.ndarray  # (M, T, G) k U: reference minus the part of the pathway that scales with the data
+    special: np.ndarray  # (J,) groups with unscaled levels or peaking caps, the only ones with the next two
+    unscaled_pathway: np.ndarray  # (M, T, J) k PB
+    cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
+    governing_row: np.ndarray  # (T, G) commitments row governing each year
+
+
+class JurisdictionOverlap(NamedTuple):
+    """Method §7 O2. Units (actors with targets) are jurisdictions [0, n_jurisdictions), parents
+    before children, then companies."""
+
+    unit_of_group: np.ndarray  # (G,) non-decreasing
+    n_units: int
+    n_top: int  # jurisdictions [0, n_top) have no containing unit with targets
+    n_jurisdictions: int
+    parent_unit: np.ndarray  # (n_jurisdictions,) nearest containing unit with targets, or -1
+    nested_max_ambition: bool  # a nested jurisdiction counts only its rate above its containers'
+
+
+class CompanyOverlap(NamedTuple):
+    """Method §7 O3: company scope-1 emissions by effective jurisdiction, rows of a CSR matrix."""
+
+    row_start: np.ndarray  # (K + 1,)
+    jurisdiction: np.ndarray  # (L,) unit
+    share: np.ndarray  # (L,)
+    located_share: np.ndarray  # (K,) phi: share located in jurisdictions with targets
+    located: np.ndarray  # (K,) bool: has rows in company_locations.csv (else the national proxy)
+    max_ambition: bool  # a company counts only its rate above its jurisdictions'
+
+
+class ProjectionOverlap(NamedTuple):
+    """Method §7 O6: groups whose governing target the national projection already has."""
+
+    in_national_projection: np.ndarray  # (T, G) bool
+    flagged: np.ndarray  # groups flagged in some year
+    subtract: bool  # their net stays in and O6 is 0 (overlap.subtract_in_national_projection)
+
+
+class ChunkDraws(NamedTuple):
+    """What varies by draw, for the draws of one chunk; groups in engine order."""
+
+    members: np.ndarray  # (S,) CPS member of each draw
+    by_member: np.ndarray  # (S,) draws ordered by member
+    data_factor: np.ndarray  # (S, G)
+    delivered_fraction: np.ndarray  # (S, C) by commitment, or (S, 0) when constant_fraction applies
+    constant_fraction: float
+    cps: np.ndarray  # (T, S) national CPS emissions
+    report_slot: np.ndarray  # (T,) slot of each reporting year, -1 for other years
+
+
+class ChunkOutputs(NamedTuple):
+    """What the kernel writes for one chunk."""
+
+    totals: np.ndarray  # (6, T, S) in TOTALS order
+    group_values: np.ndarray  # (4, R, S, G) in GROUP_VALUES order, at reporting years
+
+
+class DrawValues(NamedTuple):
+    """One draw and year's values per group and per unit, reused from year to year."""
+
+    reference: np.ndarray  # (G,)
+    potential: np.ndarray  # (G,)
+    delivered: np.ndarray  # (G,)
+    unit_reference: np.ndarray  # (U,)
+    unit_delivered: np.ndarray  # (U,)
+    unit_rate: np.ndarray  # (U,) delivered rate
+    unit_net: np.ndarray  # (U,) net impact
+    effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
+
+
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
-                    locations: pd.DataFrame, gov: np.ndarray, nested: bool = True, companies: bool = True,
-                    subtract_flagged: bool = False) -> Structure:
+                    locations: pd.DataFrame, gov: np.ndarray, overlap: OverlapSettings) -> Structure:
     """Index the tree of jurisdictions with targets and the company locations, once per run."""
     kinds = dict(zip(actors["actor_id"], actors["actor_type"], strict=True))
     parent = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
@@ -128,9 +206,9 @@ def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(company_units), len(jur_units)))
     flags = commitments["in_national_projection"].to_numpy(bool) if len(commitments) else np.zeros(0, bool)
     flag = flags[gov] if len(flags) else np.zeros(gov.shape, bool)
-    return Structure(order=order, unit_of_group=group_unit[order], unit_actor=unit_actor, n_jur=len(jur_units),
-                     parent_unit=parent_unit, company_located=located, locations=matrix,
-                     flag=flag[order], nested=nested, companies=companies, subtract_flagged=subtract_flagged)
+    return Structure(order=order, unit_of_group=group_unit[order], unit_actor=unit_actor,
+                     n_jurisdictions=len(jur_units), parent_unit=parent_unit, company_located=located,
+                     locations=matrix, in_national_projection=flag[order], overlap=overlap)
 
 
 def chunk_size(n_groups: int, n_draws: int) -> int:
@@ -142,8 +220,8 @@ def chunk_size(n_groups: int, n_draws: int) -> int:
     return size - size % rnd.BLOCK if size > rnd.BLOCK else size
 
 
-def run(prepared: Prepared, national_index: np.ndarray, draws: Draws,
-        report_positions: np.ndarray | None = None, chunk: int | None = None) -> Result:
+def aggregate_draws(prepared: Prepared, national_index: np.ndarray, draws: ScenarioDraws,
+                    report_positions: np.ndarray | None = None, chunk: int | None = None) -> Result:
     """Every draw of one scenario. `national_index` is the CPS by member over the case years (M, T)."""
     n_groups, n_years = prepared.n_groups, prepared.n_years
     n_draws = len(draws.members)
@@ -156,10 +234,10 @@ def run(prepared: Prepared, national_index: np.ndarray, draws: Draws,
 
     def work(s0: int) -> None:
         s1 = min(n_draws, s0 + chunk)
-        part_totals, part_groups = prepared.chunk(draws, cps[:, s0:s1], s0, s1, report)
-        totals[:, :, s0:s1] = part_totals
+        out = prepared.aggregate_chunk(draws, cps[:, s0:s1], s0, s1, report)
+        totals[:, :, s0:s1] = out.totals
         for i, name in enumerate(GROUP_VALUES):  # (R, S, G) in engine order -> (G, R, S) in screened order
-            by_group[name][:, :, s0:s1] = part_groups[i].transpose(2, 0, 1)[inverse]
+            by_group[name][:, :, s0:s1] = out.group_values[i].transpose(2, 0, 1)[inverse]
 
     starts = range(0, n_draws, chunk)
     if THREADS > 1 and len(starts) > 1:
@@ -188,50 +266,60 @@ class Prepared:
         pb = paths.PB[rows] if paths.PB is not None else np.zeros((len(rows), *paths.X.shape[1:]))
         v = paths.V[rows] if paths.V is not None else np.full((len(rows), *paths.X.shape[1:]), -np.inf)
         parent = st.parent_unit
+        locations = st.locations
         self.order = order
         self.n_groups, self.n_years = len(order), paths.X.shape[1]
-        self.st = st
-        self.specials = np.flatnonzero(special)  # groups with unscaled levels or peaking caps...
-        self.groups = (
-            _member_major(paths.X[order] * weight),  # weighted reference
-            _member_major(paths.U[order] * kw),
-            self.specials,
-            _member_major(pb * kw[special]),  # ... and their kPB, kV
-            _member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
-            np.ascontiguousarray(paths.gov[order].T),  # (T, G) commitment row governing each year
+        self.structure = st
+        self.groups = GroupArrays(
+            weighted_reference=_member_major(paths.X[order] * weight),
+            scaled_gap=_member_major(paths.U[order] * kw),
+            special=np.flatnonzero(special),
+            unscaled_pathway=_member_major(pb * kw[special]),
+            cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
+            governing_row=np.ascontiguousarray(paths.gov[order].T),
         )
-        self.units = (
-            st.unit_of_group, len(st.unit_actor),
-            int(np.argmax(parent >= 0)) if (parent >= 0).any() else len(parent),  # top-level jurisdictions
-            st.n_jur, parent, st.nested,
+        rules = st.overlap  # bool(): one compiled kernel whatever bool type the settings hold
+        self.jurisdictions = JurisdictionOverlap(
+            unit_of_group=st.unit_of_group, n_units=len(st.unit_actor),
+            n_top=int(np.argmax(parent >= 0)) if (parent >= 0).any() else len(parent),
+            n_jurisdictions=st.n_jurisdictions, parent_unit=parent,
+            nested_max_ambition=bool(rules.nested_max_ambition),
         )
-        self.companies = (
-            st.locations.indptr.astype(np.int64), st.locations.indices.astype(np.int64),
-            st.locations.data.astype(float), np.asarray(st.locations.sum(axis=1), dtype=float).reshape(-1),
-            st.company_located, st.companies,
+        self.companies = CompanyOverlap(
+            row_start=locations.indptr.astype(np.int64), jurisdiction=locations.indices.astype(np.int64),
+            share=locations.data.astype(float),
+            located_share=np.asarray(locations.sum(axis=1), dtype=float).reshape(-1),
+            located=st.company_located, max_ambition=bool(rules.companies_max_ambition),
         )
-        self.flags = (np.ascontiguousarray(st.flag.T), np.flatnonzero(st.flag.any(axis=1)), st.subtract_flagged)
+        self.projection = ProjectionOverlap(
+            in_national_projection=np.ascontiguousarray(st.in_national_projection.T),
+            flagged=np.flatnonzero(st.in_national_projection.any(axis=1)),
+            subtract=bool(rules.subtract_in_national_projection),
+        )
 
-    def chunk(self, draws: Draws, cps: np.ndarray, s0: int, s1: int, report: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def aggregate_chunk(self, draws: ScenarioDraws, cps: np.ndarray, s0: int, s1: int, report: np.ndarray
+                        ) -> ChunkOutputs:
         """(6, T, S) totals and (4, R, S, G) per-group values of draws [s0, s1)."""
         n_draws = s1 - s0
         members = np.asarray(draws.members[s0:s1], dtype=np.int64)
-        if draws.factor is not None:
-            factor = np.ascontiguousarray(np.asarray(draws.factor(s0, s1), float).T[:, self.order])
+        if draws.data_factor is not None:
+            factor = np.ascontiguousarray(np.asarray(draws.data_factor(s0, s1), float).T[:, self.order])
         else:
             factor = np.ones((n_draws, self.n_groups))
-        if callable(draws.fraction):
-            fraction, constant = np.ascontiguousarray(np.asarray(draws.fraction(s0, s1), float).T), 0.0
+        if callable(draws.delivered_fraction):
+            fraction = np.ascontiguousarray(np.asarray(draws.delivered_fraction(s0, s1), float).T)
+            constant = 0.0
         else:
-            fraction, constant = np.zeros((n_draws, 0)), float(draws.fraction)
+            fraction, constant = np.zeros((n_draws, 0)), float(draws.delivered_fraction)
         slot = np.full(self.n_years, -1, dtype=np.int64)
         slot[report] = np.arange(len(report))
-        totals = np.zeros((len(TOTALS), self.n_years, n_draws))
-        groups = np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups))
-        _aggregate(self.groups, self.units, self.companies, self.flags, members, np.argsort(members, kind="stable"),
-                   factor, fraction, constant, np.ascontiguousarray(cps), slot, totals, groups)
-        return totals, groups
+        chunk = ChunkDraws(members=members, by_member=np.argsort(members, kind="stable"), data_factor=factor,
+                           delivered_fraction=fraction, constant_fraction=constant, cps=np.ascontiguousarray(cps),
+                           report_slot=slot)
+        out = ChunkOutputs(totals=np.zeros((len(TOTALS), self.n_years, n_draws)),
+                           group_values=np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups)))
+        _aggregate(self.groups, self.jurisdictions, self.companies, self.projection, chunk, out)
+        return out
 
 
 def _member_major(values: np.ndarray) -> np.ndarray:
@@ -243,44 +331,43 @@ def _member_major(values: np.ndarray) -> np.ndarray:
 # Compiled without the GIL (two chunks run on two threads) and cached on disk.
 
 @numba.njit(cache=True, nogil=True)
-def _aggregate(group_data, unit_data, company_data, flag_data, members, by_member, factor, fraction, constant,
-               cps, slot, totals, groups):  # pragma: no cover
+def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pragma: no cover
     """Every draw and year of one chunk. Draws are visited in order of their CPS member so one
-    member's arrays stay in cache. Writes totals[(gross, net, o2, o3, o6, coverage), t, s] and, at
-    report slots r, groups[(reference, potential, delivered, net), r, s, g]."""
-    xw, ku, specials, kpb, kv, gov = group_data
-    unit_of_group, n_units, n_top, n_jur, parent_unit, nested = unit_data
-    flag, flagged, subtract_flagged = flag_data
-    n_years, n_groups = xw.shape[1], xw.shape[2]
-    reference, potential, delivered = np.empty(n_groups), np.empty(n_groups), np.empty(n_groups)
-    e_u, d_u = np.empty(n_units), np.empty(n_units)  # reference and delivered impact per unit
-    rate, net_u = np.empty(n_units), np.empty(n_units)  # delivered rate and net impact per unit
-    eff = np.empty(n_jur)  # effective rate of a jurisdiction: own or the highest of its containers
-    for i in range(len(members)):
-        s = by_member[i]
-        m = members[s]
+    member's arrays stay in cache. Writes out.totals[(gross, net, o2, o3, o6, coverage), t, s] and,
+    at report slots r, out.group_values[(reference, potential, delivered, net), r, s, g]."""
+    n_years, n_groups = groups.weighted_reference.shape[1], groups.weighted_reference.shape[2]
+    tree = jurisdictions
+    n_units = tree.n_units
+    v = DrawValues(reference=np.empty(n_groups), potential=np.empty(n_groups), delivered=np.empty(n_groups),
+                   unit_reference=np.empty(n_units), unit_delivered=np.empty(n_units),
+                   unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
+                   effective_rate=np.empty(tree.n_jurisdictions))
+    in_projection = projection.in_national_projection
+    subtract_flagged = projection.subtract
+    totals, group_values = out.totals, out.group_values
+    for i in range(len(draws.members)):
+        s = draws.by_member[i]
+        m = draws.members[s]
         for t in range(n_years):
-            _group_impacts(xw[m, t], ku[m, t], specials, kpb[m, t], kv[m, t], factor[s], gov[t], fraction[s],
-                           constant, reference, potential, delivered)
-            _unit_sums(unit_of_group, reference, delivered, e_u, d_u, rate)
-            covered, jur_net, gross_j = _jurisdictions(e_u, d_u, rate, eff, net_u, n_top, n_jur, parent_unit,
-                                                       nested)
-            gross_k, net_k, company_covered = _companies(e_u, d_u, rate, eff, net_u, n_jur, company_data,
-                                                         covered, jur_net, cps[t, s])
+            _group_impacts(groups, draws, m, t, s, v)
+            _unit_sums(tree.unit_of_group, v)
+            covered, jur_net, gross_j = _jurisdictions(tree, v)
+            gross_k, net_k, company_covered = _companies(tree.n_jurisdictions, companies, covered, jur_net,
+                                                         draws.cps[t, s], v)
             o6 = 0.0
-            for g in flagged:  # O6: net impact of groups whose governing target the CPS already has
-                if flag[t, g]:
-                    o6 += _group_net(g, unit_of_group, delivered, d_u, net_u)
+            for g in projection.flagged:  # O6: net impact of groups whose governing target the CPS already has
+                if in_projection[t, g]:
+                    o6 += _group_net(g, tree.unit_of_group, v)
             if subtract_flagged:
                 o6 = 0.0
-            r = slot[t]
+            r = draws.report_slot[t]
             if r >= 0:
                 for g in range(n_groups):
-                    groups[0, r, s, g] = reference[g]
-                    groups[1, r, s, g] = potential[g]
-                    groups[2, r, s, g] = delivered[g]
-                    if subtract_flagged or not flag[t, g]:
-                        groups[3, r, s, g] = _group_net(g, unit_of_group, delivered, d_u, net_u)
+                    group_values[0, r, s, g] = v.reference[g]
+                    group_values[1, r, s, g] = v.potential[g]
+                    group_values[2, r, s, g] = v.delivered[g]
+                    if subtract_flagged or not in_projection[t, g]:
+                        group_values[3, r, s, g] = _group_net(g, tree.unit_of_group, v)
             totals[0, t, s] = gross_j + gross_k
             totals[1, t, s] = jur_net + net_k - o6
             totals[2, t, s] = gross_j - jur_net
@@ -290,81 +377,90 @@ def _aggregate(group_data, unit_data, company_data, flag_data, members, by_membe
 
 
 @numba.njit(cache=True, nogil=True)
-def _group_impacts(xw, ku, specials, kpb, kv, e, gov, fraction, constant, reference, potential, delivered):
+def _group_impacts(groups, draws, m, t, s, v):
     """§5-§6 per group: reference e X w, potential max(0, e kU - kPB, e kV), delivered = fraction x potential."""
+    xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
+    kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
+    gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
+    reference, potential, delivered = v.reference, v.potential, v.delivered
     for g in range(len(xw)):
         reference[g] = e[g] * xw[g]
         potential[g] = e[g] * ku[g]
-    for j, g in enumerate(specials):
+    for j, g in enumerate(groups.special):
         potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
     np.maximum(potential, 0.0, potential)
     if len(fraction):
         for g in range(len(xw)):
             delivered[g] = potential[g] * fraction[gov[g]]
     else:
+        constant = draws.constant_fraction
         for g in range(len(xw)):
             delivered[g] = potential[g] * constant
 
 
 @numba.njit(cache=True, nogil=True)
-def _unit_sums(unit_of_group, reference, delivered, e_u, d_u, rate):
+def _unit_sums(unit_of_group, v):
     """Groups summed into their actors (units), and each unit's delivered rate."""
-    if len(e_u) == len(reference):  # one group per unit (the usual case): no sums needed
-        e_u[:] = reference
-        d_u[:] = delivered
+    e_u, d_u, rate = v.unit_reference, v.unit_delivered, v.unit_rate
+    if len(e_u) == len(v.reference):  # one group per unit (the usual case): no sums needed
+        e_u[:] = v.reference
+        d_u[:] = v.delivered
     else:
         e_u[:] = 0.0
         d_u[:] = 0.0
-        for g in range(len(reference)):
-            e_u[unit_of_group[g]] += reference[g]
-            d_u[unit_of_group[g]] += delivered[g]
+        for g in range(len(v.reference)):
+            e_u[unit_of_group[g]] += v.reference[g]
+            d_u[unit_of_group[g]] += v.delivered[g]
     for u in range(len(e_u)):
         rate[u] = d_u[u] / e_u[u] if e_u[u] > 0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True)
-def _jurisdictions(e_u, d_u, rate, eff, net_u, n_top, n_jur, parent_unit, nested):
+def _jurisdictions(tree, v):
     """§7 O2: a nested jurisdiction counts only the part of its rate above its containers' effective
     rate. Units are ordered parents first, so one pass finds every effective rate."""
+    e_u, d_u, rate, eff, net_u = v.unit_reference, v.unit_delivered, v.unit_rate, v.effective_rate, v.unit_net
+    parent_unit = tree.parent_unit
     covered = 0.0
-    for u in range(n_top):
+    for u in range(tree.n_top):
         eff[u] = rate[u]
         net_u[u] = d_u[u]
         covered += e_u[u]
-    for u in range(n_top, n_jur):
+    for u in range(tree.n_top, tree.n_jurisdictions):
         above = eff[parent_unit[u]]
-        net_u[u] = e_u[u] * max(rate[u] - above, 0.0) if nested else d_u[u]
+        net_u[u] = e_u[u] * max(rate[u] - above, 0.0) if tree.nested_max_ambition else d_u[u]
         eff[u] = max(rate[u], above)
     jur_net = 0.0
     gross = 0.0
-    for u in range(n_jur):
+    for u in range(tree.n_jurisdictions):
         jur_net += net_u[u]
         gross += d_u[u]
     return covered, jur_net, gross
 
 
 @numba.njit(cache=True, nogil=True)
-def _companies(e_u, d_u, rate, eff, net_u, n_jur, company_data, covered, jur_net, cps):
+def _companies(first_company, locations, covered, jur_net, cps, v):
     """§7 O3: a company's emissions located in jurisdictions with targets count only the part of its
     rate above theirs; without locations, the national coverage share and average rate stand in."""
-    loc_ptr, loc_unit, loc_share, phi_located, located, max_ambition = company_data
+    e_u, d_u, rate, eff, net_u = v.unit_reference, v.unit_delivered, v.unit_rate, v.effective_rate, v.unit_net
+    row_start, place, place_share = locations.row_start, locations.jurisdiction, locations.share
     share = min(covered / cps, 1.0) if cps > 0 else 0.0
     proxy_rate = jur_net / covered if covered > 0 else 0.0
     gross = 0.0
     net = 0.0
     company_covered = 0.0
-    for u in range(n_jur, len(e_u)):
-        k = u - n_jur
-        if located[k]:
-            phi = phi_located[k]
+    for u in range(first_company, len(e_u)):
+        k = u - first_company
+        if locations.located[k]:
+            phi = locations.located_share[k]
             rho_j = 0.0
-            for x in range(loc_ptr[k], loc_ptr[k + 1]):
-                rho_j += loc_share[x] * eff[loc_unit[x]]
+            for x in range(row_start[k], row_start[k + 1]):
+                rho_j += place_share[x] * eff[place[x]]
             rho_j = rho_j / phi if phi > 0 else 0.0
         else:
             phi = share
             rho_j = proxy_rate
-        if max_ambition:
+        if locations.max_ambition:
             net_u[u] = d_u[u] * (1 - phi) + e_u[u] * phi * max(rate[u] - rho_j, 0.0)
         else:
             net_u[u] = d_u[u]
@@ -375,7 +471,8 @@ def _companies(e_u, d_u, rate, eff, net_u, n_jur, company_data, covered, jur_net
 
 
 @numba.njit(cache=True, nogil=True)
-def _group_net(g, unit_of_group, delivered, d_u, net_u):
+def _group_net(g, unit_of_group, v):
     """A group's net impact: its unit's net, split by the group's share of the unit's delivered impact."""
     u = unit_of_group[g]
-    return net_u[u] * (delivered[g] / d_u[u]) if d_u[u] > 0 else 0.0
+    d_u = v.unit_delivered[u]
+    return v.unit_net[u] * (v.delivered[g] / d_u) if d_u > 0 else 0.0

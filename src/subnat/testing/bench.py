@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 
 from subnat import draws as rnd
-from subnat.aggregate.engine import Draws, Prepared, build_structure, run
+from subnat.aggregate.engine import Prepared, ScenarioDraws, aggregate_draws, build_structure
 from subnat.aggregate.national import national_series
 from subnat.aggregate.pathways import build_pathways
 from subnat.aggregate.screen import screen
+from subnat.aggregate.settings import MethodSettings, method_settings
 from subnat.case.load import Case, CaseMeta
 from subnat.config import load
 from subnat.testing import naive
@@ -102,13 +103,13 @@ def synthetic_case(n_actors: int, first_year: int, last_year: int, seed: int = 1
                 national=national, company_locations=locations, drivers=empty, progress=None, files={})
 
 
-def prepare_case(case: Case, config: dict[str, Any]):
+def prepare_case(case: Case, settings: MethodSettings):
     national = national_series(case, "ensemble")
-    screened = screen(case, config, national)
+    screened = screen(case, settings.screen, national)
     years = np.arange(case.meta.first_year, case.meta.last_year + 1)
-    paths = build_pathways(screened.groups, screened.commitments, national, years, config)
+    paths = build_pathways(screened.groups, screened.commitments, national, years, settings.pathway)
     structure = build_structure(case.actors, screened.groups, screened.commitments, case.company_locations,
-                                paths.gov)
+                                paths.gov, settings.overlap)
     return national, screened, years, Prepared(paths, structure)
 
 
@@ -135,30 +136,30 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
 
     The subsample runs first: it compiles the kernel (cached on disk afterwards), so `seconds` is
     the steady state and `warmup_seconds` shows what a first run on a new machine adds."""
-    config = load([])
+    settings = method_settings(load([]))
     warm = time.perf_counter()
     small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
-    s_national, s_screened, s_years, s_prepared = prepare_case(small, config)
+    s_national, s_screened, s_years, s_prepared = prepare_case(small, settings)
     m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
                                            len(s_national.names), naive_draws, seed)
     s_index = s_national.index[:, s_years - s_national.years[0]]
-    fast_small = run(s_prepared, s_index, Draws(m, f_factor, f_fraction))
+    fast_small = aggregate_draws(s_prepared, s_index, ScenarioDraws(m, f_factor, f_fraction))
     warmup = time.perf_counter() - warm
 
     case = synthetic_case(n_actors, first_year, last_year, seed)
     started = time.perf_counter()
-    national, screened, years, inputs = prepare_case(case, config)
+    national, screened, years, inputs = prepare_case(case, settings)
     prepared_at = time.perf_counter()
     members, factor, fraction = random_draws(len(screened.groups), len(screened.commitments),
                                              len(national.names), n_draws, seed)
     index = national.index[:, years - national.years[0]]
-    run(inputs, index, Draws(members, factor, fraction))
+    aggregate_draws(inputs, index, ScenarioDraws(members, factor, fraction))
     finished = time.perf_counter()
     fast_unit = (finished - prepared_at) / (n_actors * n_draws * len(years))
 
     t0 = time.perf_counter()
-    slow = naive.aggregate(small.actors, small.company_locations, s_screened.commitments, s_screened.groups,
-                           s_national, s_years, config, m, f_factor(0, naive_draws), f_fraction(0, naive_draws))
+    slow = naive.aggregate(small, s_screened, s_national, s_years, settings,
+                           naive.DrawArrays(m, f_factor(0, naive_draws), f_fraction(0, naive_draws)))
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
     equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
     return {

@@ -7,34 +7,38 @@ Slow by design: use it on small cases only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from subnat.aggregate.national import NationalSeries
 from subnat.aggregate.pathways import governing
-from subnat.config import value as cfg
+from subnat.aggregate.screen import Screened
+from subnat.aggregate.settings import MethodSettings
+from subnat.case.load import Case
 
 
-def aggregate(case_actors: pd.DataFrame, locations: pd.DataFrame, commitments: pd.DataFrame,
-              groups: pd.DataFrame, national: NationalSeries, years: np.ndarray, config: Mapping[str, Any],
-              members: np.ndarray, factor: np.ndarray | None, fraction: np.ndarray | float) -> dict[str, np.ndarray]:
-    """Gross, net, O2, O3, O6 and coverage per year and draw, (T, S) each.
+class DrawArrays(NamedTuple):
+    """The draws to aggregate, as whole arrays (the engine's `ScenarioDraws` hands out chunks)."""
 
-    factor: (G, S) data-error factor of each group, or None; fraction: (C, S) delivered fraction
-    of each commitment (rows of `commitments`), or one number for all.
-    """
-    settings = {
-        "after": cfg(config, "pathway.after_target"),
-        "residual": cfg(config, "net_zero.residual_share"),
-        "re_share": cfg(config, "renewable_electricity.reference_share"),
-        "elec": cfg(config, "renewable_electricity.electricity_share_of_emissions"),
-    }
-    nested = cfg(config, "overlap.nested") == "max_ambition"
-    companies_rule = cfg(config, "overlap.companies") == "max_ambition"
-    subtract_flagged = cfg(config, "overlap.subtract_in_national_projection")
+    members: np.ndarray  # (S,) CPS member of each draw
+    data_factor: np.ndarray | None  # (G, S) data-error factor of each screened group, or None
+    delivered_fraction: np.ndarray | float  # (C, S) of each screened commitment, or one number for all
+
+
+def aggregate(case: Case, screened: Screened, national: NationalSeries, years: np.ndarray,
+              method: MethodSettings, draws: DrawArrays) -> dict[str, np.ndarray]:
+    """Gross, net, O2, O3, O6 and coverage per year and draw, (T, S) each."""
+    case_actors, locations = case.actors, case.company_locations
+    commitments, groups = screened.commitments, screened.groups
+    members, factor, fraction = draws
+    p = method.pathway
+    settings = {"after": p.after_target, "residual": p.residual_share, "re_share": p.reference_share,
+                "elec": p.electricity_share}
+    nested = method.overlap.nested_max_ambition
+    companies_rule = method.overlap.companies_max_ambition
+    subtract_flagged = method.overlap.subtract_in_national_projection
     parent = {a: p for a, p in zip(case_actors["actor_id"], case_actors["parent_id"], strict=True) if p}
     kind = dict(zip(case_actors["actor_id"], case_actors["actor_type"], strict=True))
     out = {k: np.zeros((len(years), len(members))) for k in ("gross", "net", "o2", "o3", "o6", "coverage")}
