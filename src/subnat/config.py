@@ -525,7 +525,17 @@ def case_layer(folder: str | Path) -> Layer | None:
     if not path.is_file():
         return None
     layer = read_layer(path)
-    return Layer(f"case settings {path}", layer.data, layer.sha256, layer.lines)
+    return Layer(f"case settings {_case_label(Path(folder))}/{CASE_SETTINGS}", layer.data, layer.sha256, layer.lines)
+
+
+def _case_label(folder: Path) -> str:
+    """`embedded:<name>` for an embedded case (the same in every install), else the folder as given."""
+    from subnat.case.folder import EMBEDDED_PREFIX, embedded_cases
+
+    for name, path in embedded_cases().items():
+        if path.resolve() == folder.resolve():
+            return f"{EMBEDDED_PREFIX}{name}"
+    return str(folder)
 
 
 def value(config: Mapping[str, Any], dotted: str) -> Any:
