@@ -139,3 +139,20 @@ def test_the_workflow_keeps_the_layers_apart(tmp_path):
     # the workflow's own configfile given again with --configfile is the defaults, not a user layer
     again = SimpleNamespace(configfiles=[base, base], config_settings=SimpleNamespace(configfiles=[base], config={}))
     assert prepare("us2017", ConfigSources.from_dict(config_sources(again))).settings.uncertainty.cps == "central"
+
+
+def test_summary_is_byte_identical_from_the_repository_and_elsewhere(tmp_path):
+    """Issue 14 acceptance: the same embedded case gives a byte-identical summary.csv from the
+    repository root and from another directory."""
+    from subnat.run import run_case
+
+    here = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        inside = run_case("us2017", tmp_path / "inside", sources_from(), ["no_nsa", "full_implementation"], draws=50)
+        os.chdir(tmp_path)
+        outside = run_case("us2017", tmp_path / "outside", sources_from(), ["no_nsa", "full_implementation"],
+                           draws=50)
+    finally:
+        os.chdir(here)
+    assert (inside / "summary.csv").read_bytes() == (outside / "summary.csv").read_bytes()

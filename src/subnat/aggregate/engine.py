@@ -162,19 +162,34 @@ def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.
     parent = {a: p for a, p in zip(actors["actor_id"], actors["parent_id"], strict=True) if p}
     with_targets = set(groups["actor_id"])
 
+    nearest: dict[str, str | None] = {}  # memo: every walk up the tree is done once (linear in actors)
+    depths: dict[str, int] = {}
+
     def unit_parent(actor: str) -> str | None:
         """Nearest containing jurisdiction that has targets (jurisdictions without targets pass
         their parent's rate on: their own delivered rate is 0)."""
-        p = parent.get(actor)
-        while p is not None and p not in with_targets:
-            p = parent.get(p)
-        return p
+        chain, x = [], actor
+        while x not in nearest:
+            chain.append(x)
+            up = parent.get(x)
+            if up is None or up in with_targets:
+                nearest[x] = up
+                break
+            x = up
+        for y in chain:
+            nearest[y] = nearest[x]
+        return nearest[actor]
 
     def depth(actor: str) -> int:
-        d, p = 0, unit_parent(actor)
-        while p is not None:
-            d, p = d + 1, unit_parent(p)
-        return d
+        chain, x = [], actor
+        while x not in depths and unit_parent(x) is not None:
+            chain.append(x)
+            x = unit_parent(x)
+        d = depths.setdefault(x, 0)
+        for y in reversed(chain):
+            d += 1
+            depths[y] = d
+        return depths[actor]
 
     jur_units = sorted({a for a in with_targets if kinds[a] != "company"}, key=lambda a: (depth(a), a))
     company_units = sorted(a for a in with_targets if kinds[a] == "company")
