@@ -205,10 +205,16 @@ def sample(model, settings: dict[str, Any], seed: int):
         except ImportError:
             nutpie = None
         if nutpie is not None:
-            compiled = nutpie.compile_pymc_model(model)
-            return nutpie.sample(compiled, **kw, cores=min(kw["chains"], 2), seed=seed,
-                                 target_accept=float(g("target_accept")), progress_bar=False,
-                                 save_warmup=False)
+            import pytensor
+
+            # PyTensor's numba file cache gives other numbers than a fresh compile (measured: the
+            # first fit on a machine and every later one differed, same seed), so a fit would
+            # depend on what the machine ran before. Compiling fresh makes it reproducible anywhere.
+            with pytensor.config.change_flags(numba__cache=False):
+                compiled = nutpie.compile_pymc_model(model)
+                return nutpie.sample(compiled, **kw, cores=min(kw["chains"], 2), seed=seed,
+                                     target_accept=float(g("target_accept")), progress_bar=False,
+                                     save_warmup=False)
     with model:
         return pm.sample(**kw, cores=min(kw["chains"], 2), random_seed=seed,
                          target_accept=float(g("target_accept")), progressbar=False,
