@@ -387,12 +387,8 @@ class ConfigSources:
 
     @classmethod
     def coerce(cls, config: ConfigSources | Mapping[str, Any]) -> ConfigSources:
-        """Sources as given: a ConfigSources, its `to_dict()` (Snakemake params), or one config."""
-        if isinstance(config, ConfigSources):
-            return config
-        if set(config) == {"base", "layers"}:  # not config keys: the schema has neither
-            return cls.from_dict(config)
-        return cls.of(config)
+        """Sources as given: a ConfigSources, or one resolved config as the only source."""
+        return config if isinstance(config, ConfigSources) else cls.of(config)
 
 
 def _layer_dict(layer: Layer) -> dict[str, Any]:
@@ -437,15 +433,10 @@ def flags_layer(values: Mapping[str, Any], origin: str = "command line") -> Laye
 
 
 @cache
-def _package_defaults_layer() -> Layer:
-    path = Path(str(resources.files("subnat").joinpath("data/defaults.yaml")))
-    layer = read_layer(path)
-    return Layer(PACKAGE_DEFAULTS, layer.data, layer.sha256, layer.lines)
-
-
 def package_defaults() -> Layer:
-    """config/config.yaml as shipped in the package: the lowest layer of every run."""
-    return _package_defaults_layer()
+    """config/config.yaml as shipped in the package: the lowest layer of every run (read once)."""
+    layer = read_layer(Path(str(resources.files("subnat").joinpath("data/defaults.yaml"))))
+    return Layer(PACKAGE_DEFAULTS, layer.data, layer.sha256, layer.lines)
 
 
 def sources_from(paths: Iterable[str | Path] = (), flags: Mapping[str, Any] | None = None,
@@ -455,7 +446,7 @@ def sources_from(paths: Iterable[str | Path] = (), flags: Mapping[str, Any] | No
     the base itself (e.g. config/config.yaml given again with --configfile) is not a layer."""
     base = base or package_defaults()
     layers = [read_layer(p) for p in paths]
-    layers = [layer for layer in layers if layer.sha256 != base.sha256 or layer.data != base.data]
+    layers = [layer for layer in layers if layer.sha256 != base.sha256]
     for layer in layers:
         _validate_layer(base, layer)
     if flags:

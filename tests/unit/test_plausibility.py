@@ -100,12 +100,13 @@ def test_a_failed_output_check_keeps_nothing_that_looks_like_a_result(tmp_path, 
     """Found on main: under Snakemake check_outputs failed after assess_case had written summary.csv,
     which stayed in results/. The checks now run on the staged tables of assess_case itself."""
     from subnat.aggregate import checks
+    from subnat.config import sources_from
     from subnat.run import run_case
 
     real = checks.evaluate
     monkeypatch.setattr(checks, "evaluate", lambda inputs: {**real(inputs), "scenarios_ordered": False})
     out = tmp_path / "results" / "demo"
     with pytest.raises(ConsistencyError, match="output checks failed: scenarios_ordered"):
-        run_case("demo", out, {"base": {"origin": "t", "data": {}, "sha256": "0"}, "layers": []},
+        run_case("demo", out, sources_from(),
                  ["no_nsa", "full_implementation"], draws=4)
     assert not out.exists() and not any((tmp_path / "results").iterdir())
