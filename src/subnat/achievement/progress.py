@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from subnat.achievement.window import WINDOW_COLUMNS, delivery_window
+from subnat.achievement.window import WINDOW_COLUMNS, Growth, delivery_window
 from subnat.sources import (
     c2es_states,
     cdp_citywide,
@@ -141,7 +141,7 @@ class National:
             flags.append(f"national_year_{y}")
         return float(s.loc[y] / s.loc[base_year]), f"{self.label[iso2]} {base_year}-{y}", flags
 
-    def growth_fn(self, iso2: str | None):  # noqa: ANN201 - a window.Growth
+    def growth_fn(self, iso2: str | None) -> Growth:
         """``(start, end) -> (N(end)/N(start), flags)`` for the delivery window."""
         def fn(start: int, end: int) -> tuple[float, list[str]]:
             g, _, flags = self.growth(iso2, start, end)
@@ -170,7 +170,7 @@ def _finish(rec: dict, growth: float, value: float, expected: float, achieved: f
     return rec
 
 
-def _window(rec: dict, adoption: int | None, source: str, e_obs: float, growth,  # noqa: ANN001
+def _window(rec: dict, adoption: int | None, source: str, e_obs: float, growth: Growth,
             levels: dict[int, float] | None = None, adoption_flag: str = "") -> dict:
     """Add the delivery-window columns (window.py) to one observation row."""
     w = delivery_window(base_year=int(rec["base_year"]), target_year=int(rec["target_year"]),
@@ -464,12 +464,12 @@ def _one_per_actor(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return prog.drop(index=drop).reset_index(drop=True), excl
 
 
-def write(reference_dir: str | Path, out_dir: str | Path, min_window_years: int | None = None
-          ) -> tuple[Path, Path]:
+def write(reference_dir: str | Path, out_dir: str | Path, min_window_years: int | None = None,
+          inventory_level_tolerance: float | None = None) -> tuple[Path, Path]:
     """Write progress.csv and exclusions.csv (the README is maintained by hand)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    prog, excl = build(reference_dir, min_window_years)
+    prog, excl = build(reference_dir, min_window_years, inventory_level_tolerance)
     p, e = out / "progress.csv", out / "exclusions.csv"
     prog.to_csv(p, index=False, lineterminator="\n")
     excl.to_csv(e, index=False, lineterminator="\n")
