@@ -47,7 +47,8 @@ _ISO = {"USA": "USA", "United States of America": "USA", "United States": "USA"}
 
 
 def _canon(col: str) -> str:
-    col = col.replace("\u200b", "")
+    # "+" kept as a word: "Total BASIC+ Emissions" must not collide with "Total BASIC Emissions"
+    col = col.replace("\u200b", "").replace("+", " plus ")
     return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", col.lower())).strip()
 
 
