@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sources_fixtures import FIXTURES
 
 from subnat.achievement import progress as P
 from subnat.achievement.window import delivery_window, level_at
 from subnat.sources import cdp_citywide
-from sources_fixtures import FIXTURES
 
 
 def flat(g: float):
