@@ -93,7 +93,7 @@ def test_short_windows_are_excluded_with_reason():
     kept, excl = P.drop_short_windows(rows, 2)
     assert kept["observation_id"].tolist() == ["b"]
     assert [e["reason_code"] for e in excl] == ["window_too_short"] * 2
-    assert P.drop_short_windows(rows, 0)[0]["observation_id"].tolist() == ["a", "b", "c"]
+    assert P.drop_short_windows(rows, 1)[0]["observation_id"].tolist() == ["a", "b"]  # 0 years: never
 
 
 def test_b_le_t_is_a_flag_not_an_exclusion():

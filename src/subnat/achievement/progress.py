@@ -437,8 +437,9 @@ def flag_counterfactual_met(prog: pd.DataFrame) -> pd.DataFrame:
 
 def drop_short_windows(prog: pd.DataFrame, min_years: int) -> tuple[pd.DataFrame, list[dict]]:
     """Exclude observations whose delivery window is shorter than ``min_years`` (reason
-    ``window_too_short``): a year or two of delivery is mostly noise around the pledge path."""
-    short = prog["window_years"].astype(float) < min_years
+    ``window_too_short``): a year or two of delivery is mostly noise around the pledge path.
+    A window of zero or fewer years (adopted in or after the observed year) is always short."""
+    short = prog["window_years"].astype(float) < max(1, min_years)
     excl = [_excl(r["source"], r["record"], r["actor_id"], "window_too_short",
                   f"window {r['window_start']}-{r['observed_year']} ({r['window_years']} years; "
                   f"adopted {r['adoption_year']}, base year {r['base_year']}) < {min_years}")
