@@ -81,3 +81,32 @@ def test_citywide_header_variants_and_countries():
 ])
 def test_accounting_year(text, year):
     assert cdp_citywide.accounting_year(text) == year
+
+
+# -- inventory years from every row of every vintage (achievement progress data, issue 15) ----
+
+@pytest.mark.parametrize(("year", "expected"), [
+    # 2016 "Measurement Year" (a date), 2017 "Accounting year" (a period), 2018/2019
+    # "Accounting Year", 2020/2021 "Accounting year"; rows without a total are kept
+    (2016, {"1002": 2014, "1001": 2013, "9999": 2013}),
+    (2017, {"1002": 2015, "1007": 2015}),
+    (2018, {"1002": 2016, "1001": 2015}),                 # Charlotte states no year: dropped
+    (2019, {"1002": 2017, "1001": 2017}),                 # fiscal 2016-07..2017-06 -> 2017; '-' dropped
+    (2020, {"1002": 2018, "1008": 2018}),
+    (2021, {"1002": 2019, "1008": 2019, "1007": 2018}),   # Aurora's '-' dropped
+])
+def test_inventory_years_every_vintage_spelling(year, expected):
+    df = cdp_citywide.inventory_years(FIXTURES / f"cdp_citywide_emissions_{year}.csv")
+    assert dict(zip(df["account"], df["accounting_year"].astype(int), strict=True)) == expected
+    assert (df["reporting_year"] == year).all()
+
+
+def test_inventory_years_keep_rows_without_a_total():
+    """`read` drops a row without an emissions number; `inventory_years` keeps its year."""
+    y18 = FIXTURES / "cdp_citywide_emissions_2018.csv"
+    assert "1001" not in set(cdp_citywide.read(y18)["account"])
+    years = cdp_citywide.inventory_years(y18).set_index("account")
+    assert years.loc["1001", "accounting_year"] == 2015 and pd.isna(years.loc["1001", "total_mt"])
+    assert years.loc["1002", "total_mt"] == pytest.approx(50.0)  # BASIC total, Mt
+    y19 = cdp_citywide.inventory_years(FIXTURES / "cdp_citywide_emissions_2019.csv")
+    assert y19.set_index("account").loc["1001", "total_mt"] == pytest.approx(1.3)  # scope 1 + 2

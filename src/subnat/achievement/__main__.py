@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build-progress", help="derive progress.csv + exclusions.csv from upstream files")
     b.add_argument("--reference-data", required=True, type=Path)
     b.add_argument("--out", required=True, type=Path)
+    b.add_argument("--config", type=Path, action="append", default=[],
+                   help="config file(s) merged over config/config.yaml (achievement.min_window_years, "
+                        "achievement.inventory_level_tolerance)")
     f = sub.add_parser("fit", help="fit the achievement model and write results")
     f.add_argument("--progress", required=True, type=Path)
     f.add_argument("--out", required=True, type=Path)
@@ -28,9 +31,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="config file(s) merged over config/config.yaml defaults (achievement section)")
     a = ap.parse_args(argv)
     if a.cmd == "build-progress":
+        from subnat import config
         from subnat.achievement.progress import write
 
-        p, e = write(a.reference_data, a.out)
+        ach = config.load(a.config)["achievement"]
+        p, e = write(a.reference_data, a.out, ach["min_window_years"]["value"],
+                     ach["inventory_level_tolerance"]["value"])
         print(f"wrote {p} and {e}")
         return 0
     from subnat import config

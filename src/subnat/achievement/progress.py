@@ -17,7 +17,17 @@ elapsed share of the target period and ``a`` the share of the pledged reduction 
     r = (B - E_obs) / (B - T) = (g - 1 + a p) / (g - 1 + x p),
     r_base_year = a / x   (the same ratio with g = 1, i.e. no counterfactual).
 
-``B - T <= 0`` (the national trend alone meets the pledge path) is excluded with a reason.
+``r`` and ``r_base_year`` measure from the base year. The delivery window
+(:mod:`subnat.achievement.window`) restarts the measurement at the later of base year and
+adoption year and adds ``e_start, e_obs, b_window, t_window, r_window`` (all relative to
+E(BY) = 1). ``B - T <= 0`` is no longer an exclusion: ``b_le_t`` flags it (``r`` is NaN there)
+and the row stays for a likelihood on the observed level. Observations whose window is shorter
+than ``achievement.min_window_years`` are excluded (``window_too_short``).
+
+Observed year of a city: the accounting year of its inventory in the CDP city-wide file of the
+same reporting year (2021), else the latest accounting year any earlier vintage states for the
+account (flag ``observed_year_earlier_vintage``), else the year before reporting (flag
+``observed_year_assumed``). The CDP targets file states no inventory year of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +39,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from subnat.sources import c2es_states, cdp_citywide, cdp_targets, epa_states, sbti_progress
+from subnat.achievement.window import WINDOW_COLUMNS, Growth, delivery_window
+from subnat.sources import (
+    c2es_states,
+    cdp_citywide,
+    cdp_targets,
+    epa_states,
+    sbti_progress,
+    state_adoption,
+)
 
 #: Columns of progress.csv, in order (interfaces.md §2 plus the model's inputs and provenance).
 PROGRESS_COLUMNS = [
@@ -37,6 +55,7 @@ PROGRESS_COLUMNS = [
     "target_type", "target_value", "base_year", "target_year", "observed_year",
     "expected_fraction", "achieved_fraction", "national_growth", "national_series",
     "r", "r_base_year", "ambition_pct_per_year", "covid_year", "flags", "status", "record",
+    *WINDOW_COLUMNS, "b_le_t",
 ]
 EXCLUSION_COLUMNS = ["source", "record", "actor_id", "reason_code", "detail"]
 
@@ -50,7 +69,8 @@ FILES = {
     "sbti": "openclimate-oef/raw/sbti_progress_report_2021_appendix.xlsx",
     "sbti_list": "openclimate-oef/raw/sbti_companies-taking-action_2023-01-09.xlsx",
     "cdp": "openclimate-oef/raw/cdp_2021_cities_emissions_reduction_targets.csv",
-    "cdp_inventory": "openclimate-oef/raw/cdp_citywide_emissions_2021.csv",
+    **{f"cdp_inventory_{y}": f"openclimate-oef/raw/cdp_citywide_emissions_{y}.csv"
+       for y in range(2016, 2022)},
     "c2es": "openclimate-oef/raw/c2es_us_state_ghg_targets.csv",
     "epa_states": "openclimate-oef/processed/EPA_GHG_inventory/EmissionsAgg.csv",
     "unfccc": "openclimate-oef/processed/UNFCCC_Annex1/EmissionsAgg.csv",
@@ -70,6 +90,14 @@ _LOCATION_ALIASES = {
 
 #: Year of the state observations: the latest year of the EPA state inventory (2023 edition).
 STATE_OBSERVED_YEAR = 2020
+#: Reporting year of the CDP city targets (its city-wide inventory file has the same year).
+CDP_REPORTING_YEAR = 2021
+#: Where each source's adoption year comes from (``adoption_source``).
+ADOPTION_SOURCES = {
+    SRC_SBTI: "SBTi progress appendix: Year target approved",
+    SRC_CDP: "CDP 2021 targets: Year target was set",
+    SRC_STATES: "hand table us_state_target_adoption.csv (first adopting instrument)",
+}
 
 
 def r_ratio(growth: float, achieved: float, expected: float, value: float) -> float:
@@ -113,6 +141,13 @@ class National:
             flags.append(f"national_year_{y}")
         return float(s.loc[y] / s.loc[base_year]), f"{self.label[iso2]} {base_year}-{y}", flags
 
+    def growth_fn(self, iso2: str | None) -> Growth:
+        """``(start, end) -> (N(end)/N(start), flags)`` for the delivery window."""
+        def fn(start: int, end: int) -> tuple[float, list[str]]:
+            g, _, flags = self.growth(iso2, start, end)
+            return g, flags
+        return fn
+
 
 def _iso_maps(ref: Path) -> tuple[dict[str, str], dict[str, str]]:
     names = pd.read_csv(ref / FILES["iso_names"], keep_default_na=False)
@@ -132,6 +167,19 @@ def _finish(rec: dict, growth: float, value: float, expected: float, achieved: f
     rec["achieved_fraction"] = round(achieved, 6)
     rec["r"] = r_ratio(growth, achieved, expected, value)
     rec["r_base_year"] = achieved / expected
+    return rec
+
+
+def _window(rec: dict, adoption: int | None, source: str, e_obs: float, growth: Growth,
+            levels: dict[int, float] | None = None, adoption_flag: str = "") -> dict:
+    """Add the delivery-window columns (window.py) to one observation row."""
+    w = delivery_window(base_year=int(rec["base_year"]), target_year=int(rec["target_year"]),
+                        observed_year=int(rec["observed_year"]), value=float(rec["target_value"]),
+                        e_obs=e_obs, adoption_year=adoption, growth=growth, levels=levels)
+    flags = ([adoption_flag] if adoption_flag else []) + list(w.pop("window_flags"))
+    rec.update(w)
+    rec["adoption_source"] = ADOPTION_SOURCES[source] if adoption is not None else None
+    rec["window_flags"] = ";".join(dict.fromkeys(flags))
     return rec
 
 
@@ -185,15 +233,60 @@ def companies(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
                    national_series=series, ambition_pct_per_year=100 * value / (ty - by),
                    covid_year=t == 2020, flags=";".join([f"scope {r['scope']}", *flags]),
                    status="reporting", record=rec)
-        rows.append(_finish(out, growth, value, expected, achieved))
+        rec_out = _finish(out, growth, value, expected, achieved)
+        approved = r["year_approved"]
+        adoption = None if pd.isna(approved) else int(approved)
+        rows.append(_window(rec_out, adoption, SRC_SBTI, 1.0 - float(r["progress"]),
+                            nat.growth_fn(iso),
+                            adoption_flag="" if adoption is not None else "sbti_no_approval_year"))
     return rows, excl
 
 
-def cities(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
+def city_inventories(ref: Path) -> pd.DataFrame:
+    """Rows of every CDP city-wide vintage that state an accounting year (totals where given)."""
+    parts = [cdp_citywide.inventory_years(ref / FILES[f"cdp_inventory_{y}"])
+             for y in range(2016, 2022)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def observed_years(inv: pd.DataFrame, reporting_year: int = CDP_REPORTING_YEAR
+                   ) -> dict[str, tuple[int, str]]:
+    """Account -> (observed year, flag): the same-year vintage's accounting year, else the latest
+    accounting year an earlier vintage states (``observed_year_earlier_vintage``)."""
+    inv = inv[inv["reporting_year"] <= reporting_year]
+    same = inv[inv["reporting_year"] == reporting_year].groupby("account")["accounting_year"].max()
+    earlier = inv[inv["reporting_year"] < reporting_year].groupby("account")["accounting_year"].max()
+    out = {str(a): (int(y), "observed_year_earlier_vintage") for a, y in earlier.items()}
+    out |= {str(a): (int(y), "") for a, y in same.items()}
+    return out
+
+
+def inventory_levels(inv: pd.DataFrame, account: str, e_by: float, tolerance: float
+                     ) -> tuple[dict[int, float], str]:
+    """(E(year)/E(BY) of one city from its city-wide totals, flag); latest vintage wins per year.
+
+    The totals and the target's base-year emissions can be on different bases (protocol,
+    boundary, units: a city's inventory at 47 times its target's base year): when any level
+    lies outside ``1 +- tolerance`` none is used (flag ``inventory_basis_differs``) and the
+    window start is interpolated between the target's own base-year and observed levels.
+    """
+    if not e_by > 0:
+        return {}, ""
+    rows = inv[(inv["account"] == account) & inv["total_mt"].notna()]
+    rows = rows.sort_values(["accounting_year", "reporting_year"]).drop_duplicates(
+        "accounting_year", keep="last")
+    levels = {int(y): float(t) / e_by for y, t in zip(rows["accounting_year"], rows["total_mt"],
+                                                      strict=True)}
+    if any(abs(v - 1.0) > tolerance for v in levels.values()):
+        return {}, "inventory_basis_differs"
+    return levels, ""
+
+
+def cities(ref: Path, nat: National, tolerance: float = 0.5) -> tuple[list[dict], list[dict]]:
     """CDP 2021 absolute city-wide targets with '% of target achieved so far'."""
     df = cdp_targets.read(ref / FILES["cdp"])
-    inv = cdp_citywide.read(ref / FILES["cdp_inventory"])
-    inv_year = inv.groupby("account")["accounting_year"].max().to_dict()
+    inv = city_inventories(ref)
+    inv_year = observed_years(inv)
     _, a3 = _iso_maps(ref)
     rows, excl = [], []
     for i, r in df.iterrows():
@@ -220,11 +313,11 @@ def cities(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
             continue
         by, ty = int(r["base_year"]), int(r["target_year"])
         flags = []
-        t = inv_year.get(str(r["account"]))
-        if t is None or pd.isna(t):
+        t, how = inv_year.get(str(r["account"]), (None, ""))
+        if t is None:
             t = int(r["reporting_year"]) - 1
-            flags.append("observed_year_assumed")
-        t = int(t)
+            how = "observed_year_assumed"
+        flags += [how] if how else []
         if ty <= by or t <= by:
             excl.append(_excl(SRC_CDP, rec, aid, "not_started",
                               f"observed {t}, base {by}, target {ty}"))
@@ -239,7 +332,15 @@ def cities(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
                    national_series=series, ambition_pct_per_year=100 * value / (ty - by),
                    covid_year=t == 2020, flags=";".join(flags + nflags), status="reporting",
                    record=rec)
-        rows.append(_finish(out, growth, value, expected, float(r["pct_achieved"])))
+        rec_out = _finish(out, growth, value, expected, float(r["pct_achieved"]))
+        e_obs = 1.0 - float(r["pct_achieved"]) * value
+        levels, lflag = inventory_levels(inv, str(r["account"]),
+                                         float(r["base_year_emissions_mt"]), tolerance)
+        ys = r["year_set"]
+        adoption = None if pd.isna(ys) else int(ys)
+        aflags = [f for f in ("" if adoption is not None else "cdp_year_set_empty", lflag) if f]
+        rows.append(_window(rec_out, adoption, SRC_CDP, e_obs, nat.growth_fn(iso2), levels,
+                            adoption_flag=";".join(aflags)))
     return rows, excl
 
 
@@ -247,6 +348,7 @@ def states(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
     """C2ES state targets in force (base year < 2020 <= target year) against EPA 2020."""
     tg = c2es_states.read(ref / FILES["c2es"])
     inv = epa_states.read(ref / FILES["epa_states"]).set_index(["actor_id", "year"])["emissions_mt"]
+    adoption_table = state_adoption.committed()
     t = STATE_OBSERVED_YEAR
     rows, excl = [], []
     for i, r in tg.iterrows():
@@ -284,37 +386,65 @@ def states(ref: Path, nat: National) -> tuple[list[dict], list[dict]]:
         denom = growth - 1.0 + expected * value
         out["r"] = (growth - e_t / e_by) / denom if denom > 0 else float("nan")
         out["r_base_year"] = (reduction / (expected * value)) if value > 0 else float("nan")
-        rows.append(out)
+        adoption, aflag = state_adoption.first_adopted(adoption_table, aid, by, ty, value)
+        levels = {int(y): float(e) / e_by for (a, y), e in inv.items() if a == aid}
+        rows.append(_window(out, adoption, SRC_STATES, e_t / e_by, nat.growth_fn("US"), levels,
+                            adoption_flag=aflag))
     return rows, excl
 
 
-def build(reference_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def defaults() -> dict[str, float]:
+    """The progress-building settings of the package defaults (config/config.yaml)."""
+    from subnat import config
+
+    ach = config.load()["achievement"]
+    return {k: ach[k]["value"] for k in ("min_window_years", "inventory_level_tolerance")}
+
+
+def build(reference_dir: str | Path, min_window_years: int | None = None,
+          inventory_level_tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(progress, exclusions) from the upstream files under ``reference_dir``."""
     ref = Path(reference_dir)
     nat = National.load(ref)
+    d = defaults()
+    minimum = d["min_window_years"] if min_window_years is None else min_window_years
+    tol = d["inventory_level_tolerance"] if inventory_level_tolerance is None \
+        else inventory_level_tolerance
     rows, excl = [], []
-    for fn in (companies, cities, states):
-        r, e = fn(ref, nat)
-        rows += r
-        excl += e
-    prog, cf = drop_counterfactual_met(pd.DataFrame(rows, columns=PROGRESS_COLUMNS))
-    excl += cf
+    for part in (companies(ref, nat), cities(ref, nat, float(tol)), states(ref, nat)):
+        rows += part[0]
+        excl += part[1]
+    prog = flag_counterfactual_met(pd.DataFrame(rows, columns=PROGRESS_COLUMNS))
+    minimum = int(minimum)
+    prog, short = drop_short_windows(prog, minimum)
+    excl += short
     prog, dup = _one_per_actor(prog)
     excl += dup
-    for c in ("r", "r_base_year", "ambition_pct_per_year"):
+    for c in ("r", "r_base_year", "ambition_pct_per_year", "e_start", "e_obs", "b_window",
+              "t_window", "r_window"):
         prog[c] = prog[c].astype(float).round(6)
+    for c in ("adoption_year", "window_start", "window_years"):
+        prog[c] = prog[c].astype("Int64")
     prog["covid_year"] = prog["covid_year"].astype("boolean").fillna(False).astype(bool)
     return prog, pd.DataFrame(excl, columns=EXCLUSION_COLUMNS)
 
 
-def drop_counterfactual_met(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Drop reporting rows whose r is undefined (B - T <= 0), logging each with its reason."""
-    reporting = prog["status"] == "reporting"
-    bad = reporting & ~np.isfinite(prog["r"].astype(float))
-    excl = [_excl(r["source"], r["record"], r["actor_id"], "counterfactual_meets_path",
-                  f"B - T <= 0: national growth {r['national_growth']} already below "
-                  f"the pledge path at {r['observed_year']}") for _, r in prog[bad].iterrows()]
-    return prog[~bad].reset_index(drop=True), excl
+def flag_counterfactual_met(prog: pd.DataFrame) -> pd.DataFrame:
+    """``b_le_t``: the base-year B - T <= 0 (r undefined; the national trend alone meets the
+    pledge path). Kept as a flag: the row stays for a likelihood on the observed level."""
+    return prog.assign(b_le_t=~np.isfinite(prog["r"].astype(float)))
+
+
+def drop_short_windows(prog: pd.DataFrame, min_years: int) -> tuple[pd.DataFrame, list[dict]]:
+    """Exclude observations whose delivery window is shorter than ``min_years`` (reason
+    ``window_too_short``): a year or two of delivery is mostly noise around the pledge path.
+    A window of zero or fewer years (adopted in or after the observed year) is always short."""
+    short = prog["window_years"].astype(float) < max(1, min_years)
+    excl = [_excl(r["source"], r["record"], r["actor_id"], "window_too_short",
+                  f"window {r['window_start']}-{r['observed_year']} ({r['window_years']} years; "
+                  f"adopted {r['adoption_year']}, base year {r['base_year']}) < {min_years}")
+            for _, r in prog[short].iterrows()]
+    return prog[~short].reset_index(drop=True), excl
 
 
 def _one_per_actor(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
@@ -335,11 +465,12 @@ def _one_per_actor(prog: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     return prog.drop(index=drop).reset_index(drop=True), excl
 
 
-def write(reference_dir: str | Path, out_dir: str | Path) -> tuple[Path, Path]:
+def write(reference_dir: str | Path, out_dir: str | Path, min_window_years: int | None = None,
+          inventory_level_tolerance: float | None = None) -> tuple[Path, Path]:
     """Write progress.csv and exclusions.csv (the README is maintained by hand)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    prog, excl = build(reference_dir)
+    prog, excl = build(reference_dir, min_window_years, inventory_level_tolerance)
     p, e = out / "progress.csv", out / "exclusions.csv"
     prog.to_csv(p, index=False, lineterminator="\n")
     excl.to_csv(e, index=False, lineterminator="\n")

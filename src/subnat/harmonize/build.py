@@ -31,6 +31,7 @@ from subnat.sources import (
     geo,
     net_zero_tracker,
     sbti_targets,
+    state_adoption,
     us_national,
 )
 from subnat.sources.common import POSTAL_TO_STATE, exclusion_frame
@@ -179,7 +180,38 @@ def _state_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Resolv
     com, ex = net_zero_tracker.to_commitments(regions, ids, set_by=spec.cutoff)
     parts.append(com.assign(origin="net_zero_tracker"))
     excl.append(ex)
-    return parts, excl
+    return [with_cited_status(p, spec.cutoff) for p in parts], excl
+
+
+def with_cited_status(commitments: pd.DataFrame, year: int | None,
+                      table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """State commitments with the status of the cited adoption table (sources/state_adoption.py).
+
+    The sources' own statuses are guesses (C2ES gives a URL, whose pattern says "law" or
+    "policy"; the Net Zero Tracker coded Florida's Executive Order 07-127 as law). Where the hand
+    table covers a target, its strongest instrument adopted by ``year`` (the case's cut-off;
+    None: today) sets the status and is named in ``source``; elsewhere the source's status stays.
+    """
+    if commitments.empty:
+        return commitments
+    table = state_adoption.committed() if table is None else table
+    out = commitments.copy()
+    for i, r in out.iterrows():
+        status = state_adoption.status_as_of(table, r["actor_id"], r["base_year"], r["target_year"],
+                                             r["value"], year)
+        if status is None:
+            continue
+        rows = state_adoption.rows_for(table, r["actor_id"], r["base_year"], r["target_year"],
+                                       r["value"])
+        if year is not None:
+            rows = rows[rows["adopted_year"].notna() & (rows["adopted_year"] <= year)]
+        best = rows[rows["status"] == status].iloc[-1]
+        out.at[i, "status"] = status
+        # in front: exclusion records keep the tail of `source` (the upstream record)
+        out.at[i, "source"] = (f"status {status} from hand table us_state_target_adoption.csv "
+                               f"({best['instrument_name']}, {best['adopted'] or 'undated'}); "
+                               f"{r['source']}")
+    return out
 
 
 def _assign_pairs(frame: pd.DataFrame, columns: tuple[str, str], pairs: list[tuple[Any, Any]]) -> None:

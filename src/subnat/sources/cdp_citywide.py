@@ -11,7 +11,9 @@ known), ``accounting_year`` (int: calendar year of the end of the accounting per
 ``scope1_mt``, ``scope2_mt``, ``boundary``, ``protocol``, ``population``, ``population_year``,
 ``lat``, ``lon``, ``source``.
 
-Rows with no parseable accounting year or no emission number are dropped.
+Rows with no parseable accounting year or no emission number are dropped by ``read``;
+``inventory_years(path)`` keeps every row that states an accounting year (with or without a
+total), because the year a city last inventoried is evidence of its own (achievement/progress.py).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ _ISO = {"USA": "USA", "United States of America": "USA", "United States": "USA"}
 
 
 def _canon(col: str) -> str:
-    col = col.replace("\u200b", "")
+    # "+" kept as a word: "Total BASIC+ Emissions" must not collide with "Total BASIC Emissions"
+    col = col.replace("\u200b", "").replace("+", " plus ")
     return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", col.lower())).strip()
 
 
@@ -96,3 +99,25 @@ def read(path: str | Path) -> pd.DataFrame:
     out["source"] = f"CDP city-wide emissions ({source_label(path)})"
     keep = out["accounting_year"].notna() & (out["total_mt"] > 0)
     return out[keep].reset_index(drop=True)
+
+
+def inventory_years(path: str | Path) -> pd.DataFrame:
+    """Every row of one vintage that states an accounting year, with its total when it has one.
+
+    Columns ``reporting_year``, ``account``, ``accounting_year`` (int), ``total_mt`` (NaN when
+    the row gives no number), ``source``. Unlike :func:`read`, rows without an emissions total
+    are kept: the ex-post progress data needs the year a city's inventory refers to even where
+    CDP's open file omits the number (in the 2021 file about 96 % of rows have no total).
+    """
+    df = _raw(path)
+    num = lambda s: pd.to_numeric(s.astype(str).str.replace(",", ""), errors="coerce")  # noqa: E731
+    total = num(df["total_t"]) / T_PER_MT
+    total = total.fillna(num(df["scope1_t"]) / T_PER_MT + num(df["scope2_t"]) / T_PER_MT)
+    out = pd.DataFrame({
+        "reporting_year": num(df["reporting_year"]).astype("Int64"),
+        "account": df["account"].astype(str).str.strip(),
+        "accounting_year": df["accounting_raw"].map(accounting_year).astype("Int64"),
+        "total_mt": total.where(total > 0),
+    })
+    out["source"] = f"CDP city-wide emissions ({source_label(path)})"
+    return out[out["accounting_year"].notna()].reset_index(drop=True)

@@ -11,6 +11,8 @@ company-target with columns
 - ``scope`` (e.g. "Scope 1+2"), ``scope_share`` (share of the scope covered when SBTi writes
   "Scope 1+2 (63% of total)", else 1.0),
 - ``base_year``, ``target_year``, ``reporting_year`` (latest year of progress data),
+  ``year_approved`` (SBTi's "Year target approved": when SBTi validated the target, the
+  adoption date the progress data uses; <NA> when the sheet lacks it),
 - ``target_value`` (fraction, 0.5 = 50 %), ``progress`` (fraction of base-year emissions reduced
   so far, SBTi's "Current target status"), ``completion`` (``progress / target_value``, SBTi's
   "Target completion [%]" / 1), ``elapsed`` (SBTi's "Target elapsed timeframe"),
@@ -45,6 +47,8 @@ _COLS = {
     "reporting year": "reporting_year",
     "progress source": "progress_source",
 }
+#: Optional columns: read when present (older layouts may lack them).
+_OPTIONAL = {"year target approved": "year_approved"}
 
 _TYPES = {
     "absolute": "absolute",
@@ -63,15 +67,18 @@ def read(path: str | Path) -> pd.DataFrame:
     raw = pd.read_excel(path, sheet_name=SHEET, header=0, dtype=object)
     ren = {c: _COLS[_canon(c)] for c in raw.columns if _canon(c) in _COLS}
     missing = set(_COLS.values()) - set(ren.values())
+    ren |= {c: _OPTIONAL[_canon(c)] for c in raw.columns if _canon(c) in _OPTIONAL}
     if missing:
         raise ValueError(f"{source_label(path)}: sheet {SHEET!r} lacks columns {sorted(missing)}")
     df = raw.rename(columns=ren)[list(ren.values())]
+    if "year_approved" not in df:
+        df = df.assign(year_approved=pd.NA)
     # Row 2 of the sheet describes the columns: drop it (no company name there).
     df = df.assign(record=[f"{SHEET} row {i + 2}" for i in range(len(df))])
     df = df[df["company"].notna()].copy()
     for c in ("completion", "elapsed", "target_value", "progress"):
         df[c] = pd.to_numeric(df[c], errors="coerce")
-    for c in ("base_year", "target_year", "reporting_year"):
+    for c in ("base_year", "target_year", "reporting_year", "year_approved"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     ttype = df.pop("target_type_raw").astype("string").str.strip().str.lower()
     df["target_type"] = ttype.map(_TYPES).fillna(ttype)
@@ -84,6 +91,6 @@ def read(path: str | Path) -> pd.DataFrame:
     df["company"] = df["company"].astype(str).str.strip()
     df["source"] = "SBTi progress report 2021 appendix (" + source_label(path) + ")"
     cols = ["company", "status_text", "reported", "target_type", "scope", "scope_share",
-            "base_year", "target_year", "reporting_year", "target_value", "progress",
+            "base_year", "target_year", "reporting_year", "year_approved", "target_value", "progress",
             "completion", "elapsed", "progress_source", "record", "source"]
     return df[cols].reset_index(drop=True)
