@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from subnat.errors import InputError
+from subnat.errors import InputError, Problem
 
 FOLDER = "us-national-projections-btr"
 AR4_FILE = "us_past_projection_vintages_by_gas_ar4.csv"
@@ -51,7 +51,7 @@ class Vintage:
 # values (interpolated knots or extra decimals begin after it).
 VINTAGES = (
     Vintage("2006 CAR", "2006 CAR", "Full Implementation", 2002,
-            "4th US Climate Action Report (2007, 'CAR 2006'): series is linear between knots 2000, 2002, 2005, 2010...; "
+            "4th US Climate Action Report (2007, 'CAR 2006'): linear between knots 2000, 2002, 2005, 2010...; "
             "2002 is the last knot before projected years and the base year of the 2002 intensity goal"),
     Vintage("2010 CAR", "2010 CAR", "WM", 2007,
             "5th US CAR (2010): knots 2000, 2005, 2007, 2010...; inventory 1990-2007 (2009 GHGI)"),
@@ -78,15 +78,15 @@ def read_vintages(folder: Path) -> dict[str, pd.Series]:
     """Gross total GHG of each past vintage (AR4 file, rows GrossTotal/Total), indexed by year."""
     path = folder / AR4_FILE
     if not path.is_file():
-        raise InputError(str(path), None, None, "past projection vintages file not found")
+        raise InputError(Problem(str(path), None, None, "past projection vintages file not found"))
     df = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
     out = {}
     for v in VINTAGES:
         row = df[(df["publication"] == v.publication) & (df["scenario"] == v.scenario)
                  & (df["category"] == "GrossTotal") & (df["gas"] == "Total")]
         if len(row) != 1:
-            raise InputError(str(path), None, "publication",
-                             f"expected one GrossTotal/Total row for {v.publication} {v.scenario}, found {len(row)}")
+            raise InputError(Problem(str(path), None, "publication",
+                             f"expected one GrossTotal/Total row for {v.publication} {v.scenario}, found {len(row)}"))
         years = [c for c in df.columns if c.isdigit()]
         values = pd.Series({int(y): _number(row.iloc[0][y]) for y in years}).dropna()
         out[v.name] = values
@@ -97,12 +97,12 @@ def read_outturn(folder: Path) -> pd.Series:
     """The outturn series (gross total, AR5), through its last history year."""
     path = folder / AR5_FILE
     if not path.is_file():
-        raise InputError(str(path), None, None, "past projection vintages (AR5) file not found")
+        raise InputError(Problem(str(path), None, None, "past projection vintages (AR5) file not found"))
     df = pd.read_csv(path)
     report, last, _ = OUTTURN
     rows = df[(df["Report"] == report) & (df["variable"] == "Total Gross GHG Emissions")]
     if rows.empty:
-        raise InputError(str(path), None, "Report", f"no {report} Total Gross GHG Emissions rows")
+        raise InputError(Problem(str(path), None, "Report", f"no {report} Total Gross GHG Emissions rows"))
     s = rows.set_index("Year")["Emissions"].astype(float)
     return s[s.index <= last]
 
@@ -114,7 +114,7 @@ def errors(vintages: dict[str, pd.Series], outturn: pd.Series,
     for v in spec:
         p = vintages[v.name]
         if v.t0 not in p.index or v.t0 not in outturn.index:
-            raise InputError(v.name, None, "t0", f"T0 {v.t0} missing from the vintage or the outturn")
+            raise InputError(Problem(v.name, None, "t0", f"T0 {v.t0} missing from the vintage or the outturn"))
         for year in sorted(set(p.index) & set(outturn.index)):
             h = year - v.t0
             if h < 1:
@@ -204,8 +204,10 @@ def lovo_coverage(e: pd.DataFrame, with_bias: bool = False) -> pd.DataFrame:
 
 def config_values(table: pd.DataFrame) -> dict[str, dict[int, float]]:
     """The config mappings horizon -> value (rounded to 4 decimals, as written in config.yaml)."""
-    return {"projection_error_sd": {int(h): round(float(s), 4) for h, s in zip(table["horizon"], table["sd"])},
-            "projection_error_bias": {int(h): round(float(b), 4) for h, b in zip(table["horizon"], table["bias"])}}
+    def mapping(column: str) -> dict[int, float]:
+        return {int(h): round(float(x), 4) for h, x in zip(table["horizon"], table[column], strict=True)}
+
+    return {"projection_error_sd": mapping("sd"), "projection_error_bias": mapping("bias")}
 
 
 def calibrate(reference_data: Path) -> dict[str, pd.DataFrame]:

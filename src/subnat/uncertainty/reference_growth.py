@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from subnat.errors import InputError
+from subnat.errors import InputError, Problem
 
 STATE_FILE = "openclimate-oef/processed/EPA_GHG_inventory/EmissionsAgg.csv"
 CITY_FILE = "openclimate-oef/processed/CDP_citywide_emissions/EmissionsAgg.csv"
@@ -36,12 +36,12 @@ def read_states(reference_data: Path) -> pd.DataFrame:
     """Year x state emissions (Mt), 50 states and DC."""
     path = Path(reference_data) / STATE_FILE
     if not path.is_file():
-        raise InputError(str(path), None, None, "EPA state inventory file not found")
+        raise InputError(Problem(str(path), None, None, "EPA state inventory file not found"))
     df = pd.read_csv(path)
     df = df[df["actor_id"].str.startswith("US-") & ~df["actor_id"].isin(TERRITORIES)]
     wide = df.pivot_table(index="year", columns="actor_id", values="total_emissions", aggfunc="sum") / 1e6
     if wide.shape[1] != 51:
-        raise InputError(str(path), None, "actor_id", f"expected 50 states and DC, found {wide.shape[1]}")
+        raise InputError(Problem(str(path), None, "actor_id", f"expected 50 states and DC, found {wide.shape[1]}"))
     return wide.dropna()
 
 
@@ -96,11 +96,11 @@ def read_cities(reference_data: Path) -> pd.DataFrame:
     root = Path(reference_data)
     path = root / CITY_FILE
     if not path.is_file():
-        raise InputError(str(path), None, None, "CDP city-wide emissions file not found")
+        raise InputError(Problem(str(path), None, None, "CDP city-wide emissions file not found"))
     df = pd.read_csv(path)
     df = df[df["actor_id"].str.startswith("US ")].copy()
     loc = pd.read_csv(root / UNLOCODE_FILE, dtype=str, keep_default_na=False)
-    state = dict(zip("US " + loc["location"], "US-" + loc["subdivision"]))
+    state = dict(zip("US " + loc["location"], "US-" + loc["subdivision"], strict=True))
     df["state"] = df["actor_id"].map(state)
     df["emissions_mt"] = df["total_emissions"] / 1e6
     return df.dropna(subset=["state"])
