@@ -43,7 +43,13 @@ STEMS: dict[str, tuple[str, str]] = {
     "reference_anchor": ("Year type the actor's reference starts from (mry = most recent inventory year)", ""),
     "reference_year": ("Year the actor's reference emissions start from", "year"),
     "scope_weight": ("Weight of the scope in the counted reduction (scope-2 rules)", "share (0-1)"),
-    "source": ("Data source of the row", ""),
+    "source": ("Data source of the row; in uncertainty.csv the uncertainty source drawn alone (cps, "
+               "reference_growth, actor_data_error, achievement, ets_paths), `all` (every source) or "
+               "`interaction` (the rest)", ""),
+    "metric": ("Headline metric the variance is of (pct_below_base: % below the base year, per draw)", ""),
+    "variance": ("Variance over draws of the metric (population variance)", "%^2"),
+    "share": ("Share of the all-sources variance; the sources and interaction of one scenario and year sum "
+              "to 1 (empty where the all-sources variance is 0)", "share"),
     "reference_mt": ("Actor's covered reference emissions (median over draws) of the target governing that year",
                      MT),
     "pathway_mt": ("Target pathway emissions (median over draws)", MT),

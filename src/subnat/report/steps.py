@@ -116,5 +116,6 @@ def run_all(result_dir: str | Path, languages: Sequence[str] = ("en", "zh"),
     make_tables(base, {"xlsx": str(d / "tables.xlsx")})
     export_iamc(base, {"csv": str(d / "iamc.csv"), "xlsx": str(d / "iamc.xlsx"), "meta": str(d / "iamc.meta.yaml")})
     written = figures.make_all(_results(base), d / "figures", posterior, diagnostics)
+    written += [p for p in [d / "figures" / "uncertainty.png"] if p.is_file()]  # rule uncertainty's figure
     write_report({**base, "figures": [str(p) for p in written if p.suffix == ".png"]},
                  {"md": str(d / "report.md"), "html": str(d / "headline.html")}, {"languages": list(languages)})

@@ -111,17 +111,23 @@ def decompose(case: Any, settings: MethodSettings, scenarios: Sequence[str] = SC
 def write_uncertainty(case: str | Path, config: ConfigSources | Mapping[str, Any], out_csv: str | Path,
                       posterior: str | Path | None = None, figure: str | Path | None = None) -> pd.DataFrame:
     """Rule `uncertainty`: the decomposition of one case to uncertainty.csv and, given `figure`
-    (the stem, written as .png and .svg), its stacked bar for the headline year."""
+    (results/<case>/figures/uncertainty.png; the .svg beside it), its stacked bar for the headline year."""
+    run = prepare(case, config)
+    return write_outputs(run.case, run.settings, run.config, out_csv, posterior, figure)
+
+
+def write_outputs(case: Any, settings: MethodSettings, config: Mapping[str, Any], out_csv: str | Path,
+                  posterior: str | Path | None = None, figure: str | Path | None = None) -> pd.DataFrame:
+    """The decomposition of a loaded case with its settings and resolved config (also `subnat run`)."""
     from subnat.aggregate.sensitivity import metric_year
     from subnat.outputs import write_atomic, write_csv
 
-    run = prepare(case, config)
-    table = decompose(run.case, run.settings, posterior=posterior)
+    table = decompose(case, settings, posterior=posterior)
     write_atomic(Path(out_csv), lambda p: write_csv(table, p))
     if figure is not None:
         from subnat.report import figures
 
-        year = metric_year(run.config, run.case.meta.reporting_years)
+        year = metric_year(config, case.meta.reporting_years)
         stem = Path(figure)
         figures.save(figures.uncertainty(table, year), stem.parent / stem.name.removesuffix(".png"))
     return table
