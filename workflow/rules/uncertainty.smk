@@ -13,6 +13,7 @@ rule uncertainty:
         posterior=posterior_input,
     output:
         csv="results/{case}/uncertainty.csv",
+        coverage="results/{case}/projection_error.csv",
         png=report(
             "results/{case}/figures/uncertainty.png",
             caption="../report/uncertainty.rst",

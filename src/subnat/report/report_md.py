@@ -166,8 +166,10 @@ def _decomposition(results: CaseResults) -> list[str]:
         return []
     year = results.main_year if results.main_year in set(table["year"]) else int(table["year"].max())
     rows = table[(table["year"] == year) & (table["source"] != "all")]
-    view = rows.pivot_table(index="source", columns="scenario", values="share", aggfunc="first", sort=False)
-    view = view[[s for s in results.scenarios if s in view.columns]].reset_index()
+    view = rows.pivot(index="source", columns="scenario", values="share")  # keeps empty (zero-width) columns
+    view = view.reindex(index=list(dict.fromkeys(rows["source"])),
+                        columns=[s for s in results.scenarios if s in view.columns]).reset_index()
+    view.columns.name = None
     total = table[(table["year"] == year) & (table["source"] == "all")].set_index("scenario")["variance"]
     out = [f"Share of the variance of the headline metric (% below {results.base_year} in {year}) from each "
            "uncertainty source alone, same random numbers (`uncertainty.csv`); `interaction` is the rest, so "

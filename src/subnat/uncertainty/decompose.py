@@ -108,6 +108,19 @@ def decompose(case: Any, settings: MethodSettings, scenarios: Sequence[str] = SC
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def projection_error_coverage(case_name: str) -> pd.DataFrame:
+    """projection_error.csv beside uncertainty.csv: the leave-one-vintage-out coverage of the 90 %
+    interval of the calibrated national projection error (src/subnat/data/uncertainty/), whose sd the
+    case draws when its national series has one member (uncertainty.projection_error)."""
+    from importlib.resources import files
+
+    path = files("subnat") / "data" / "uncertainty" / "us_projection_error_lovo.csv"
+    with path.open(encoding="utf-8") as f:
+        lovo = pd.read_csv(f)
+    return lovo.assign(case=case_name)[["case", "centre", "vintage", "n_errors", "coverage", "scale", "exponent",
+                                        "drift", "source"]]
+
+
 def write_uncertainty(case: str | Path, config: ConfigSources | Mapping[str, Any], out_csv: str | Path,
                       posterior: str | Path | None = None, figure: str | Path | None = None) -> pd.DataFrame:
     """Rule `uncertainty`: the decomposition of one case to uncertainty.csv and, given `figure`
@@ -124,6 +137,8 @@ def write_outputs(case: Any, settings: MethodSettings, config: Mapping[str, Any]
 
     table = decompose(case, settings, posterior=posterior)
     write_atomic(Path(out_csv), lambda p: write_csv(table, p))
+    coverage = projection_error_coverage(case.meta.name)
+    write_atomic(Path(out_csv).parent / "projection_error.csv", lambda p: write_csv(coverage, p))
     if figure is not None:
         from subnat.report import figures
 
