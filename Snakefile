@@ -15,6 +15,7 @@ include: "workflow/rules/retrieve.smk"
 include: "workflow/rules/harmonize.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/collect.smk"
 
@@ -24,6 +25,7 @@ rule all:
     default_target: True
     input:
         expand("results/{case}/checks.yaml", case=CASES),
+        expand("results/{case}/uncertainty.csv", case=CASES),
         expand("results/{case}/coverage.csv", case=CASES),
         expand("results/{case}/sensitivity.csv", case=CASES) if SENSITIVITY else [],
         expand("results/{case}/assumptions.csv", case=CASES),

@@ -122,12 +122,13 @@ def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior:
     """The outputs the workflow's other rules write, into the staging folder `tmp` (which holds the
     assessment tables): rules case_coverage, check_outputs, assess_sensitivity + merge_sensitivity
     (when `sensitivity`, the sources to run them with), write_assumptions, make_tables,
-    export_iamc, make_figures and write_report, in that order. `run` is the case's CaseRun."""
+    export_iamc, make_figures, uncertainty and write_report, in that order. `run` is the case's CaseRun."""
     import tempfile
 
     from subnat.aggregate.sensitivity import merge, run_one
     from subnat.harmonize.coverage import coverage_of_folder
     from subnat.report import steps
+    from subnat.uncertainty.decompose import write_outputs
 
     case_dir = run.case.path
     # as `python -m subnat.harmonize coverage CASE --out FILE` (rule case_coverage)
@@ -141,6 +142,9 @@ def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior:
                 log.info("sensitivity case %s", name)
                 run_one(case_dir, sensitivity, name, part, posterior=posterior)
             merge(tmp / "summary.csv", parts, run.config, tmp / "sensitivity.csv", posterior=posterior)
+    # rule uncertainty (before the report, which shows its table)
+    write_outputs(run.case, run.settings, run.config, tmp / "uncertainty.csv", posterior,
+                  tmp / "figures" / "uncertainty.png")
     steps.run_all(tmp, run.config["report"]["languages"], posterior,
                   full.diagnostics if posterior is not None else None)
 

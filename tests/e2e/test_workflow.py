@@ -22,7 +22,8 @@ def workdir(tmp_path_factory):
 def test_outputs_follow_the_contract(workdir):
     results = workdir / "results" / "demo"
     for name in ("summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv",
-                 "sensitivity.csv", "draws.nc", "provenance.yaml", "config.resolved.yaml", "checks.yaml"):
+                 "sensitivity.csv", "draws.nc", "provenance.yaml", "config.resolved.yaml", "checks.yaml",
+                 "uncertainty.csv", "projection_error.csv", "figures/uncertainty.png"):
         assert (results / name).is_file(), name
     summary = pd.read_csv(results / "summary.csv")
     assert list(summary.columns) == SUMMARY_COLUMNS
@@ -38,6 +39,10 @@ def test_outputs_follow_the_contract(workdir):
                                               "scope_not_counted"}
     checks = yaml.safe_load((results / "checks.yaml").read_text())
     assert checks["passed"] is True
+    unc = pd.read_csv(results / "uncertainty.csv")
+    assert set(unc["scenario"]) >= {"no_nsa", "full_implementation"}
+    sums = unc[unc["source"] != "all"].groupby(["scenario", "year"])["share"].sum(min_count=1).dropna()
+    assert (sums - 1).abs().max() < 1e-9
 
 
 def test_provenance_records_hashes_versions_and_config(workdir):

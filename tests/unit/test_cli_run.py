@@ -30,14 +30,14 @@ sensitivity:
 TABLES = ["summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv",
           "draws.nc", "config.resolved.yaml", "provenance.yaml"]
 REPORT = ["coverage.csv", "checks.yaml", "assumptions.csv", "tables.xlsx", "iamc.csv", "iamc.xlsx",
-          "iamc.meta.yaml", "report.md", "headline.html"]
+          "iamc.meta.yaml", "report.md", "headline.html", "uncertainty.csv", "projection_error.csv"]
 FIGURES = ["fan_no_nsa", "fan_full_implementation", "fan_fixed_0.5", "waterfall", "coverage"]
 
 
 def _expected_files(sensitivity: bool) -> list[str]:
     figures = [*FIGURES, "tornado"] if sensitivity else FIGURES
     return sorted([*TABLES, *REPORT, *(["sensitivity.csv"] if sensitivity else []),
-                   *(f"figures/{n}.{ext}" for n in figures for ext in ("png", "svg"))])
+                   *(f"figures/{n}.{ext}" for n in [*figures, "uncertainty"] for ext in ("png", "svg"))])
 
 
 def _listing(folder: Path) -> list[str]:
@@ -74,6 +74,7 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     from subnat.harmonize.__main__ import main as harmonize
     from subnat.report.steps import export_iamc, make_figures, make_tables, write_assumptions, write_report
     from subnat.run import run_case
+    from subnat.uncertainty.decompose import write_uncertainty
 
     sources = sources_from([config_file])
     config = compose(sources, "demo").config
@@ -93,7 +94,8 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     names = [*FIGURES, "tornado"]
     make_figures(base, {"png": [str(out / "figures" / f"{n}.png") for n in names],
                         "svg": [str(out / "figures" / f"{n}.svg") for n in names]})
-    write_report({**base, "figures": [str(out / "figures" / f"{n}.png") for n in names]},
+    write_uncertainty("demo", sources, out / "uncertainty.csv", figure=out / "figures" / "uncertainty.png")
+    write_report({**base, "figures": [str(out / "figures" / f"{n}.png") for n in [*names, "uncertainty"]]},
                  {"md": str(out / "report.md"), "html": str(out / "headline.html")},
                  {"languages": config["report"]["languages"]})
     return out

@@ -121,9 +121,12 @@ def figures_inputs(wildcards):
 
 
 def report_inputs(wildcards):
-    """write_report: the case's results, the assumption register and the figures it links to."""
+    """write_report: the case's results, the assumption register, the variance decomposition
+    (rule uncertainty) and the figures it links to."""
     return {
         **report_tables(wildcards),
         "assumptions": f"results/{wildcards.case}/assumptions.csv",
-        "figures": expand("results/{case}/figures/{name}.png", case=wildcards.case, name=FIGURES),
+        "uncertainty": f"results/{wildcards.case}/uncertainty.csv",
+        "figures": expand("results/{case}/figures/{name}.png", case=wildcards.case, name=FIGURES)
+        + [f"results/{wildcards.case}/figures/uncertainty.png"],
     }

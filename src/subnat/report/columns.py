@@ -35,7 +35,8 @@ STEMS: dict[str, tuple[str, str]] = {
               "assumptions sheet, the assumption's value", "see target_type / unit column"),
     "base_year": ("Base year of the target", "year"),
     "base_year_emissions_mt": ("Actor's emissions in the base year for the target's scope", MT),
-    "coverage": ("Share of the actor's emissions the target applies to", "share (0-1)"),
+    "coverage": ("Share of the actor's emissions the target applies to; in projection_error.csv the share of "
+                 "the left-out vintage's errors inside the 90 % interval", "share (0-1)"),
     "scope": ("Emission scope: territorial, scope1, scope2", ""),
     "status": ("Legal status of the commitment: law, policy or pledge", ""),
     "in_national_projection": ("Already modelled in the national projection (overlap O6: reported, not "
@@ -43,7 +44,20 @@ STEMS: dict[str, tuple[str, str]] = {
     "reference_anchor": ("Year type the actor's reference starts from (mry = most recent inventory year)", ""),
     "reference_year": ("Year the actor's reference emissions start from", "year"),
     "scope_weight": ("Weight of the scope in the counted reduction (scope-2 rules)", "share (0-1)"),
-    "source": ("Data source of the row", ""),
+    "source": ("Data source of the row; in uncertainty.csv the uncertainty source drawn alone (cps, "
+               "reference_growth, actor_data_error, achievement, ets_paths), `all` (every source) or "
+               "`interaction` (the rest)", ""),
+    "centre": ("Centre of the projection-error interval checked: zero (as drawn by default) or the bias", ""),
+    "vintage": ("Past national projection (report and year) left out of the calibration; all = every vintage, "
+                "weighted equally", ""),
+    "n_errors": ("Number of horizons of the vintage with an outturn", "count"),
+    "exponent": ("Fitted exponent p of sd(h) = scale * h^p without the left-out vintage", ""),
+    "scale": ("Fitted scale of sd(h) = scale * h^p without the left-out vintage", "1 (log scale)"),
+    "drift": ("Fitted bias per year of horizon without the left-out vintage", "1 (log scale) per year"),
+    "metric": ("Headline metric the variance is of (pct_below_base: % below the base year, per draw)", ""),
+    "variance": ("Variance over draws of the metric (population variance)", "%^2"),
+    "share": ("Share of the all-sources variance; the sources and interaction of one scenario and year sum "
+              "to 1 (empty where the all-sources variance is 0)", "share"),
     "reference_mt": ("Actor's covered reference emissions (median over draws) of the target governing that year",
                      MT),
     "pathway_mt": ("Target pathway emissions (median over draws)", MT),

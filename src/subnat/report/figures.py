@@ -249,6 +249,44 @@ def tornado(sensitivity: pd.DataFrame) -> Figure:
     return fig
 
 
+SOURCE_HATCH = {"cps": "///", "reference_growth": "\\\\\\", "actor_data_error": "...", "achievement": "xxx",
+                "ets_paths": "---", "interaction": ""}
+
+
+def uncertainty_shares(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Scenario x source shares of the headline metric's variance in one year (uncertainty.csv);
+    scenarios whose interval has zero width (no variance) are left out."""
+    rows = table[(table["year"] == year) & (table["source"] != "all") & table["share"].notna()]
+    shares = rows.pivot_table(index="scenario", columns="source", values="share", aggfunc="first", sort=False)
+    order = [s for s in SOURCE_HATCH if s in shares.columns]
+    return shares[order]
+
+
+@_styled
+def uncertainty(table: pd.DataFrame, year: int) -> Figure:
+    """Stacked bar per scenario: share of the headline metric's variance from each source alone,
+    and the interaction (negative when the sources partly offset each other)."""
+    shares = uncertainty_shares(table, year)
+    fig, ax = plt.subplots(figsize=(6.5, 0.6 * max(len(shares), 1) + 1.8))
+    y = np.arange(len(shares))
+    pos, neg = np.zeros(len(shares)), np.zeros(len(shares))
+    for source in shares.columns:
+        values = shares[source].fillna(0.0).to_numpy()
+        left = np.where(values >= 0, pos, neg)
+        ax.barh(y, values, left=left, height=0.55, facecolor="white" if source != "interaction" else "0.8",
+                edgecolor="black", hatch=SOURCE_HATCH[source], linewidth=0.8, label=source.replace("_", " "))
+        pos, neg = np.where(values >= 0, pos + values, pos), np.where(values < 0, neg + values, neg)
+    ax.set_yticks(y, [scenario_label(str(s)) for s in shares.index])
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel(f"share of the variance of % below the base year in {year}")
+    ax.set_title(f"Where the interval comes from ({year})")
+    if not len(shares):
+        ax.text(0.5, 0.5, "no scenario has a non-zero interval", ha="center", va="center", transform=ax.transAxes)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=7, frameon=False)
+    return fig
+
+
 def case_sources(results: CaseResults) -> dict[str, str]:
     """Actor type -> the achievement-model source the case's commitments of that type are drawn
     with (config `achievement.prediction_sources`), for the actor types the case has commitments of."""

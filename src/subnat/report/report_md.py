@@ -99,7 +99,8 @@ def _method(results: CaseResults, assumptions: pd.DataFrame) -> list[str]:
 
 FIGURE_TITLES = {"fan": "National projection", "waterfall": "From current policy to NSA action",
                  "coverage": "Emissions covered by commitments", "tornado": "Sensitivity of the headline",
-                 "achievement": "Achievement model: delivered fraction by actor type"}
+                 "achievement": "Achievement model: delivered fraction by actor type",
+                 "uncertainty": "Where the interval comes from"}
 
 
 def figure_links(figures: Sequence[str | Path], folder: Path) -> list[str]:
@@ -149,11 +150,31 @@ def _uncertainty(results: CaseResults) -> list[str]:
            "the configuration says so, actor-data errors and delivered fractions from the achievement model; "
            "every interval is the 5-95 % range of the per-draw values. `no_nsa` and `full_implementation` vary "
            "only through the national ensemble.", ""]
+    out += _decomposition(results)
     sens = results.sensitivity
     if sens is not None and len(sens):
         view = sens[["sensitivity", "description", "scenario", "year", "low", "central", "high", "delta_central"]]
         out += [f"One-at-a-time sensitivity of the headline metric (% below {results.base_year} in "
                 f"{results.main_year}; `sensitivity.csv`, tornado figure):", "", md_table(view), ""]
+    return out
+
+
+def _decomposition(results: CaseResults) -> list[str]:
+    """The variance decomposition of the headline metric in the main year (uncertainty.csv)."""
+    table = results.uncertainty
+    if table is None or not len(table):
+        return []
+    year = results.main_year if results.main_year in set(table["year"]) else int(table["year"].max())
+    rows = table[(table["year"] == year) & (table["source"] != "all")]
+    view = rows.pivot(index="source", columns="scenario", values="share")  # keeps empty (zero-width) columns
+    view = view.reindex(index=list(dict.fromkeys(rows["source"])),
+                        columns=[s for s in results.scenarios if s in view.columns]).reset_index()
+    view.columns.name = None
+    total = table[(table["year"] == year) & (table["source"] == "all")].set_index("scenario")["variance"]
+    out = [f"Share of the variance of the headline metric (% below {results.base_year} in {year}) from each "
+           "uncertainty source alone, same random numbers (`uncertainty.csv`); `interaction` is the rest, so "
+           "each column sums to 1. Empty: the scenario's interval has zero width.", "", md_table(view), "",
+           "Total variance (%²): " + ", ".join(f"{scenario_label(s)} {v:.3g}" for s, v in total.items()) + ".", ""]
     return out
 
 

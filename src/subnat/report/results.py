@@ -29,6 +29,7 @@ class CaseResults:
     provenance: dict[str, Any]
     meta: dict[str, Any]
     history: pd.DataFrame
+    uncertainty: pd.DataFrame | None = None  # uncertainty.csv (variance decomposition), when made
 
     @property
     def name(self) -> str:
@@ -78,7 +79,8 @@ class CaseResults:
 
 
 def load(result_dir: str | Path, case_yaml: str | Path | None = None,
-         case_national: str | Path | None = None, sensitivity_csv: str | Path | None = "auto") -> CaseResults:
+         case_national: str | Path | None = None, sensitivity_csv: str | Path | None = "auto",
+         uncertainty_csv: str | Path | None = "auto") -> CaseResults:
     """Read results/<case>/; the case inputs default to the paths recorded in provenance.yaml.
     `sensitivity_csv`: the sensitivity table to read, None for none; by default the folder's
     sensitivity.csv when present (a rule passes what it declares, so it reads nothing undeclared)."""
@@ -86,6 +88,8 @@ def load(result_dir: str | Path, case_yaml: str | Path | None = None,
     tables = {name: pd.read_csv(folder / f"{name}.csv") for name in TABLE_NAMES}
     sens_path = folder / "sensitivity.csv" if sensitivity_csv == "auto" else sensitivity_csv
     sensitivity = pd.read_csv(sens_path) if sens_path is not None and Path(sens_path).is_file() else None
+    unc_path = folder / "uncertainty.csv" if uncertainty_csv == "auto" else uncertainty_csv
+    uncertainty = pd.read_csv(unc_path) if unc_path is not None and Path(unc_path).is_file() else None
     config = yaml.safe_load((folder / "config.resolved.yaml").read_text(encoding="utf-8"))
     provenance = yaml.safe_load((folder / "provenance.yaml").read_text(encoding="utf-8"))
     inputs = provenance.get("inputs", {})
@@ -95,7 +99,7 @@ def load(result_dir: str | Path, case_yaml: str | Path | None = None,
     national = pd.read_csv(case_national)
     history = (national[national["series"] == "history"][["year", "emissions_mt"]]
                .sort_values("year").reset_index(drop=True))
-    return CaseResults(folder, tables, sensitivity, config, provenance, meta, history)
+    return CaseResults(folder, tables, sensitivity, config, provenance, meta, history, uncertainty)
 
 
 def scenario_label(name: str) -> str:

@@ -28,18 +28,18 @@ def _case_file(inputs: Mapping[str, object], name: str) -> str | None:
     return next((str(f) for f in files if Path(str(f)).name == name), None)  # type: ignore[union-attr]
 
 
-def _sensitivity(inputs: Mapping[str, object]) -> str | None:
-    """The rule's `sensitivity` input (None: the rule declares none); "auto" without the key (by hand)."""
-    if "sensitivity" not in inputs:
+def _sensitivity(inputs: Mapping[str, object], key: str = "sensitivity") -> str | None:
+    """The rule's `sensitivity` (or `key`) input (None: the rule declares none); "auto" without the key (by hand)."""
+    if key not in inputs:
         return "auto"
-    files = inputs["sensitivity"] or []
+    files = inputs[key] or []
     files = [files] if isinstance(files, str) else [str(f) for f in files]  # type: ignore[union-attr]
     return files[0] if files else None
 
 
 def _results(inputs: Mapping[str, object]) -> CaseResults:
     return load(Path(str(inputs["summary"])).parent, _case_file(inputs, "case.yaml"),
-                _case_file(inputs, "national.csv"), _sensitivity(inputs))
+                _case_file(inputs, "national.csv"), _sensitivity(inputs), _sensitivity(inputs, "uncertainty"))
 
 
 def _achievement(inputs: Mapping[str, object]) -> tuple[str | None, str | None]:
@@ -116,5 +116,6 @@ def run_all(result_dir: str | Path, languages: Sequence[str] = ("en", "zh"),
     make_tables(base, {"xlsx": str(d / "tables.xlsx")})
     export_iamc(base, {"csv": str(d / "iamc.csv"), "xlsx": str(d / "iamc.xlsx"), "meta": str(d / "iamc.meta.yaml")})
     written = figures.make_all(_results(base), d / "figures", posterior, diagnostics)
+    written += [p for p in [d / "figures" / "uncertainty.png"] if p.is_file()]  # rule uncertainty's figure
     write_report({**base, "figures": [str(p) for p in written if p.suffix == ".png"]},
                  {"md": str(d / "report.md"), "html": str(d / "headline.html")}, {"languages": list(languages)})

@@ -1,0 +1,1 @@
+"""Uncertainty calibration (projection error, reference growth) and the variance decomposition (method §9)."""
