@@ -17,10 +17,12 @@ include: "workflow/rules/fit.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/hindcast.smk"
 include: "workflow/rules/collect.smk"
 
 
-# Every case: checked results, coverage, sensitivity table (when enabled) and the report artefacts.
+# Every case: checked results, coverage, sensitivity table (when enabled), the report artefacts and,
+# for the cases in hindcast.cases, the hindcast.
 rule all:
     default_target: True
     input:
@@ -34,3 +36,5 @@ rule all:
         expand("results/{case}/report.md", case=CASES),
         expand("results/{case}/headline.html", case=CASES),
         expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),
+        expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",
+                                                              "figures/hindcast.png"]),

@@ -94,10 +94,20 @@ def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapp
         # the output checks before anything is kept: a failed check leaves no table that looks like a result
         checks.require(checks.evaluate({name: tmp / f"{name}.csv" for name in CHECKED_TABLES}))
         if full is not None:
+            _hindcast(a, run.config, tmp)
             sensitivity_sources = _sampled(config, draws, seed) if full.sensitivity else None
             _complete(tmp, run, sensitivity_sources, posterior if "expected" in names else None, full)
     log.info("%s: wrote %s in %.1f s", loaded.meta.name, out_dir, time.perf_counter() - started)
     return out_dir
+
+
+def _hindcast(a: Any, config: Mapping[str, Any], tmp: Path) -> None:
+    """Rule hindcast's outputs from this assessment, for a case in hindcast.cases with an observed.csv."""
+    from subnat.hindcast import steps as hindcast
+
+    if hindcast.wanted(a, config):
+        rows, summary, _ = hindcast.from_assessment(a)
+        hindcast.write(rows, summary, hindcast.outputs_in(tmp))
 
 
 def _check_out_dir(out_dir: Path) -> None:

@@ -25,6 +25,7 @@ POSTERIOR = "results/achievement/posterior.nc"
 ACHIEVEMENT = [POSTERIOR, "results/achievement/diagnostics.csv"] if EXPECTED else []
 REPORT_SCENARIOS = scenario_names(config)
 FIGURES = figure_names(REPORT_SCENARIOS, sensitivity=bool(SENSITIVITY), achievement_model=EXPECTED)
+HINDCAST = [c for c in config["hindcast"]["cases"]["value"] if c in CASES]  # cases with a hindcast rule
 BUILD_CASES = ["us2017", "us2023"]  # the cases harmonize.smk builds from the raw sources
 
 
@@ -120,13 +121,23 @@ def figures_inputs(wildcards):
     return {**report_tables(wildcards), "draws": f"results/{wildcards.case}/draws.nc", "achievement": ACHIEVEMENT}
 
 
+def hindcast_outputs(wildcards):
+    """The hindcast's table, summary and figure (rule hindcast) of a case in hindcast.cases, else none."""
+    folder = f"results/{wildcards.case}"
+    if wildcards.case not in HINDCAST:
+        return []
+    return [f"{folder}/hindcast.csv", f"{folder}/hindcast_summary.csv", f"{folder}/figures/hindcast.png"]
+
+
 def report_inputs(wildcards):
     """write_report: the case's results, the assumption register, the variance decomposition
-    (rule uncertainty) and the figures it links to."""
+    (rule uncertainty), the figures it links to and, for a case in hindcast.cases, the hindcast (its
+    section of report.md)."""
     return {
         **report_tables(wildcards),
         "assumptions": f"results/{wildcards.case}/assumptions.csv",
         "uncertainty": f"results/{wildcards.case}/uncertainty.csv",
         "figures": expand("results/{case}/figures/{name}.png", case=wildcards.case, name=FIGURES)
         + [f"results/{wildcards.case}/figures/uncertainty.png"],
+        "hindcast": hindcast_outputs(wildcards),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ class Assessment:
     results: dict[str, Result]
     ndcs: dict[str, list[dict]]  # per scenario: every NDC's level in its target year, by draw
     fractions: np.ndarray | None  # (C, S) achievement draws of the expected scenario
+    # what varied by draw in each scenario, so a caller can rerun one at other years (the hindcast)
+    specs: dict[str, ScenarioDraws] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     factor = _draw_factor(_data_error(screened, settings.uncertainty, seed), ets_sd, seed)
     fractions = None
     results: dict[str, Result] = {}
+    specs: dict[str, ScenarioDraws] = {}
     for name in scenarios:
         log.info("%s: scenario %s, %d draws", case.meta.name, name, n_draws)
         if name in DETERMINISTIC:
@@ -97,10 +100,11 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
             spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
         else:
             spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")))
+        specs[name] = spec
         results[name] = aggregate_draws(prepared, national_index, spec, report)
     ndcs = {name: ndc_levels(case, r.cps, years) for name, r in results.items()}
     assessment = Assessment(case, settings, screened, national, years, paths, structure, prepared, members, results,
-                            ndcs, fractions)
+                            ndcs, fractions, specs)
     check_consistency(assessment)
     return assessment
 

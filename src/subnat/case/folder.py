@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 CASE_YAML = "case.yaml"
 EMBEDDED_PREFIX = "embedded:"  # names the embedded case, whatever folders the working directory has
 REQUIRED_FILES = ("actors.csv", "inventory.csv", "commitments.csv", "national.csv")
-OPTIONAL_FILES = ("company_locations.csv", "drivers.csv", "progress.csv")
+OPTIONAL_FILES = ("company_locations.csv", "drivers.csv", "progress.csv", "observed.csv")
 #: Rows a case built from the raw sources left out, with reasons (harmonize; read by its coverage table)
 BUILD_EXCLUSIONS = "build_exclusions.csv"
 

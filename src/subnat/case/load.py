@@ -106,12 +106,24 @@ PROGRESS = (
     Column("target_year", "int", minimum=1900, maximum=2150),
     Column("observed_year", "int", minimum=1900, maximum=2150),
 )
+#: observed.csv (optional): emissions observed after the case's assessment year, for the hindcast
+#: (subnat.hindcast). Actors' own emissions (scope territorial, as inventory.csv) and the national
+#: series (actor_id = the case's country, scope national, on the basis of national.csv).
+OBSERVED_SCOPES = frozenset({"territorial", "national"})
+OBSERVED = (
+    Column("actor_id", required=True, nonempty=True),
+    Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
+    Column("emissions_mt", "float", required=True, nonempty=True, minimum=0, maximum=100_000,
+           hint="Mt CO2e per year; a value this large is usually t or kt entered as Mt"),
+    Column("scope", "enum", required=True, nonempty=True, allowed=OBSERVED_SCOPES),
+    Column("source", required=True, nonempty=True),
+)
 
 # The columns of each table (file names: subnat.case.folder)
 COLUMNS = {
     "actors.csv": ACTORS, "inventory.csv": INVENTORY, "commitments.csv": COMMITMENTS,
     "national.csv": NATIONAL, "company_locations.csv": LOCATIONS, "drivers.csv": DRIVERS,
-    "progress.csv": PROGRESS,
+    "progress.csv": PROGRESS, "observed.csv": OBSERVED,
 }
 
 
@@ -150,6 +162,7 @@ class Case:
     drivers: pd.DataFrame
     progress: pd.DataFrame | None
     files: dict[str, Path]
+    observed: pd.DataFrame | None = None  # observed.csv, when the case has later observations
 
 
 def _file_problem(folder: Path, name: str) -> Problem | None:
@@ -212,6 +225,7 @@ def load_case(case: str | Path) -> Case:
         drivers=tables.get("drivers.csv", empty_drivers.assign(_line=[])),
         progress=tables.get("progress.csv"),
         files=files,
+        observed=tables.get("observed.csv"),
     )
     _default_scopes(result)
     check_relations(result)
@@ -387,6 +401,8 @@ def check_relations(case: Case) -> None:
     problems += _check_locations(case.company_locations, kinds)
     problems += _check_national(case)
     problems += _check_drivers(case.drivers, known)
+    if case.observed is not None:
+        problems += _check_observed(case.observed, known, case.meta.country)
     if problems:
         raise InputError(problems)
     implausible = inventory_problems(case.actors, case.inventory, case.national)  # on well-formed tables only
@@ -555,6 +571,26 @@ def _check_national(case: Case) -> list[Problem]:
                                 f"national emissions of base year {int(year)} must be above 0 "
                                 "(percentages below the base year divide by them)"))
     return problems
+
+
+def _check_observed(observed: pd.DataFrame, known: set[str], country: str) -> list[Problem]:
+    """observed.csv: known actors (or the country for the national series), one row per actor x year x scope."""
+    name = "observed.csv"
+    problems = []
+    for actor, scope, line in zip(observed["actor_id"], observed["scope"], observed["_line"], strict=True):
+        if scope == "national" and actor != country:
+            problems.append(Problem(name, int(line), "actor_id", f"scope national belongs to the case's country "
+                                    f"'{country}', not '{excerpt(actor)}'"))
+        elif scope != "national" and actor not in known:
+            problems.append(Problem(name, int(line), "actor_id",
+                                    f"unknown actor '{excerpt(actor)}' (not in actors.csv; the national series "
+                                    f"has actor_id '{country}' and scope national)"))
+    dup = observed.duplicated(["actor_id", "year", "scope"], keep="first")
+    for actor, year, line in zip(observed.loc[dup, "actor_id"], observed.loc[dup, "year"], observed.loc[dup, "_line"],
+                                 strict=True):
+        problems.append(Problem(name, int(line), "year",
+                                f"duplicate row for actor '{excerpt(actor)}', year {int(year)}"))
+    return problems[:40]
 
 
 def _check_drivers(drivers: pd.DataFrame, known: set[str]) -> list[Problem]:

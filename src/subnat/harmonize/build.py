@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import national_csv, refdata
+from subnat.harmonize import national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -77,6 +77,7 @@ class CaseSpec:
     national: Callable[[Path, int], pd.DataFrame]  # (reference dir, last year) -> national.csv
     sources: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # the case's own config layer (settings.yaml)
+    observed_years: tuple[int, int] | None = None  # later observations for a hindcast (observed.csv)
 
 
 #: Settings the 2017 analysis implies: its headline compares against one published projection.
@@ -112,6 +113,7 @@ CASES: dict[str, CaseSpec] = {
                     "'current administration policies' projection",
         national=_national_us2017,
         settings=US2017_SETTINGS,
+        observed_years=(2016, 2021),
         sources=[
             "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
@@ -320,6 +322,8 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
         "commitments.csv": commitments[COMMITMENT_COLUMNS].reset_index(drop=True),
         "national.csv": spec.national(ref, spec.last_year),
     }
+    if spec.observed_years is not None:
+        tables["observed.csv"] = _observed(spec, ref, tables["actors.csv"], tables["inventory.csv"])
     exclusions = _exclusion_log([*found.exclusions, ex_screen, ex_unquantified])
     cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
     return BuiltCase(name, tables, _case_yaml(spec), exclusions.sort_values(
@@ -433,6 +437,25 @@ def _company_actors(company_info: pd.DataFrame, commitments: pd.DataFrame) -> pd
 def _state_inventory(spec: CaseSpec, ref: Path) -> pd.DataFrame:
     epa = epa_states.read(refdata.path(ref, "epa_states"))
     return epa_states.to_inventory(epa[epa["year"] <= spec.inventory_max_year])
+
+
+def _observed(spec: CaseSpec, ref: Path, actors: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
+    """What happened after the case's latest inventory (harmonize/observed.py explains the bases)."""
+    first, last = spec.observed_years
+    states = set(actors.loc[actors["actor_type"] == "region", "actor_id"])
+    epa = epa_states.read(refdata.path(ref, "epa_states"))
+    citywide = observed.read_citywide([refdata.path(ref, f"cdp_citywide_{y}") for y in range(2016, 2022)])
+    vintages = us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4"))
+    car = us_national.net_total_series(vintages, "2021 CAR", "WM_highseq")
+    us2023 = _national_us2023(ref, CASES["us2023"].last_year)
+    extension = us2023[us2023["series"] == "history"].set_index("year")["emissions_mt"]
+    nation = observed.national_rows(
+        "USA", car, observed.CAR2021_LAST_INVENTORY_YEAR, extension, first, last,
+        "2021 CAR (US 7th National Communication) inventory, net GHG incl. LULUCF, AR4, via BTR pipeline",
+        "us2023 national history (2023 BR supplement net GHG, AR5)")
+    parts = [observed.state_rows(epa, states, first, last),
+             observed.city_rows(citywide, inventory, actors, first, last), nation]
+    return pd.concat(parts, ignore_index=True).sort_values(["actor_id", "year"]).reset_index(drop=True)
 
 
 def _quantifiable(commitments: pd.DataFrame, inventory: pd.DataFrame

@@ -191,8 +191,9 @@ LIMITATIONS = [
 
 
 def render(results: CaseResults, assumptions: pd.DataFrame, languages: Sequence[str] = ("en",),
-           figures: Sequence[str | Path] = ()) -> str:
-    """The whole report as Markdown."""
+           figures: Sequence[str | Path] = (), hindcast: Sequence[str | Path] = ()) -> str:
+    """The whole report as Markdown; `hindcast` is (hindcast.csv, hindcast_summary.csv[, figure]) when the case
+    has a hindcast."""
     meta = results.meta
     out = [f"# {results.name}: effect of non-state and subnational action on national emissions", "",
            f"*{meta.get('description', '')}*", ""]
@@ -203,6 +204,8 @@ def render(results: CaseResults, assumptions: pd.DataFrame, languages: Sequence[
             "the ICAT Non-State and Subnational Action Guide.", ""]
     out += _scope(results) + _sources(results) + _exclusions(results) + _method(results, assumptions)
     out += _results(results, figures) + _uncertainty(results)
+    if hindcast:
+        out += _hindcast(hindcast)
     limits = list(LIMITATIONS)
     if "expected" not in results.scenarios:
         limits.insert(0, "The `expected` scenario (delivery drawn from the fitted achievement model) was not run "
@@ -216,10 +219,23 @@ def render(results: CaseResults, assumptions: pd.DataFrame, languages: Sequence[
     return "\n".join(out)
 
 
+def _hindcast(files: Sequence[str | Path]) -> list[str]:
+    from subnat.hindcast.report import section
+
+    table, summary = Path(files[0]), Path(files[1])
+    rows = pd.read_csv(table, keep_default_na=False, na_values=[""], dtype={"inside_90": str, "beat_trend": str,
+                                                                          "on_pledged_path": str})
+    for column in ("inside_90", "beat_trend", "on_pledged_path"):
+        rows[column] = rows[column].fillna("")
+    figure = files[2] if len(files) > 2 else None
+    return section(rows, pd.read_csv(summary), figure)
+
+
 def write(results: CaseResults, assumptions_csv: str | Path, out_md: str | Path,
-          languages: Sequence[str] = ("en",), figures: Sequence[str | Path] = ()) -> str:
+          languages: Sequence[str] = ("en",), figures: Sequence[str | Path] = (),
+          hindcast: Sequence[str | Path] = ()) -> str:
     """Write report.md atomically; `figures` are the PNG files to show (paths)."""
     table = pd.read_csv(assumptions_csv, keep_default_na=False)
-    text = render(results, table, languages, figures)
+    text = render(results, table, languages, figures, hindcast)
     write_atomic(Path(out_md), lambda p: p.write_text(text, encoding="utf-8"))
     return text

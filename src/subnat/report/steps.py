@@ -99,7 +99,9 @@ def write_report(inputs: Mapping[str, str | Sequence[str]], outputs: Mapping[str
     figs = inputs.get("figures", [])
     figs = [figs] if isinstance(figs, str) else list(figs)
     languages = list(params.get("languages", ["en"]))  # type: ignore[call-overload]
-    report_md.write(results, str(inputs["assumptions"]), outputs["md"], languages, figs)
+    hindcast = inputs.get("hindcast", [])  # hindcast.csv, hindcast_summary.csv, the figure (rule hindcast)
+    hindcast = [hindcast] if isinstance(hindcast, str) else list(hindcast)
+    report_md.write(results, str(inputs["assumptions"]), outputs["md"], languages, figs, hindcast)
     report_html.write(results, outputs["html"], languages)
     log.info("wrote %s and %s", outputs["md"], outputs["html"])
 
@@ -117,5 +119,7 @@ def run_all(result_dir: str | Path, languages: Sequence[str] = ("en", "zh"),
     export_iamc(base, {"csv": str(d / "iamc.csv"), "xlsx": str(d / "iamc.xlsx"), "meta": str(d / "iamc.meta.yaml")})
     written = figures.make_all(_results(base), d / "figures", posterior, diagnostics)
     written += [p for p in [d / "figures" / "uncertainty.png"] if p.is_file()]  # rule uncertainty's figure
-    write_report({**base, "figures": [str(p) for p in written if p.suffix == ".png"]},
+    hindcast = [d / "hindcast.csv", d / "hindcast_summary.csv", d / "figures" / "hindcast.png"]
+    write_report({**base, "figures": [str(p) for p in written if p.suffix == ".png"],
+                  "hindcast": [str(p) for p in hindcast] if hindcast[0].is_file() else []},
                  {"md": str(d / "report.md"), "html": str(d / "headline.html")}, {"languages": list(languages)})
