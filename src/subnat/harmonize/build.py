@@ -57,7 +57,8 @@ def _national_us2023(ref: Path, last_year: int) -> pd.DataFrame:
     un = un[un["actor_id"] == "US"]
     gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
     totals = us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals"))
-    return national_csv.us2023(totals, gross, last_year)
+    sinks = us_national.model_sinks(us_national.read_iamc(refdata.path(ref, "brvs2023_iamc")))
+    return national_csv.us2023(totals, gross, last_year, sinks)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ CASES: dict[str, CaseSpec] = {
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
             national_csv.US2017_CPS_SOURCE,
             "Ensemble members: 2014 CAR and 2016 BR with-measures projections (AR4)",
+            "Land sector (growth index on the inventories' gross basis): 2021 CAR LULUCF history; "
+            "2016 BR high/low-sequestration projections (AR4)",
         ],
     ),
     "us2023": CaseSpec(
@@ -138,6 +141,8 @@ CASES: dict[str, CaseSpec] = {
             "US NDC (April 2021): 50-52% below 2005 in 2030, net GHG incl. LULUCF",
             "2023 US Biennial Report voluntary supplement: total net GHG by model (AR5)",
             "UNFCCC Annex I gross totals (interpolation shape of history)",
+            "Land sector (growth index on the inventories' gross basis): history net minus UNFCCC gross; "
+            "the models' own LULUCF sinks in the 2023 BR supplement IAMC table (AR5)",
         ],
     ),
 }
@@ -485,6 +490,9 @@ def _case_yaml(spec: CaseSpec) -> dict[str, Any]:
         "name": spec.name, "description": spec.description, "country": "USA",
         "base_year": 2005, "years": [spec.first_year, spec.last_year],
         "reporting_years": spec.reporting_years, "gwp": spec.gwp, "lulucf": "included",
+        # EPA state inventory and city-wide inventories: gross, territorial; national.csv's `lulucf`
+        # series puts the growth index on that basis (docs/case-format.md, "Emissions basis")
+        "inventory_lulucf": "excluded", "inventory_gwp": spec.gwp,
         "ndc": spec.ndc, "sources": spec.sources,
     }
 
