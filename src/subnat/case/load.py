@@ -635,11 +635,11 @@ def _check_basis(case: Case) -> list[Problem]:
     if meta.inventory_lulucf == meta.lulucf:
         return problems
     key = "inventory_lulucf" if ("inventory_lulucf",) in meta.lines else "lulucf"
-    words = {"included": "net of LULUCF (included)", "excluded": "gross, LULUCF excluded"}
+    words = {"included": "net (LULUCF included)", "excluded": "gross (LULUCF excluded)"}
     if "lulucf" not in set(land["series"]):
         problems.append(Problem(
             "case.yaml", meta.lines.get((key,), 1), key,
-            f"actor inventories are {words[meta.inventory_lulucf]} but the national series "
+            f"actor inventories are {words[meta.inventory_lulucf]} but the national series are "
             f"{words[meta.lulucf]}: the growth index needs both on one basis. Add the land-sector "
             "series 'lulucf' to national.csv (net LULUCF flux in Mt CO2e, negative = sink, history and "
             "projection years, with a source on every row), or declare matching bases"))
