@@ -171,6 +171,7 @@ def reference_tree(root: Path) -> Path:
         "fips_states": "addfips_states.csv",
         "climactor_keydict": "key_dict_v100_slim.csv",
         "brvs2023_totals": "brvs2023_total_net_emissions_by_model.csv",
+        "brvs2023_iamc": "brvs2023_multimodel_ira_iamc_long.csv",
         "past_vintages_ar4": "us_past_projection_vintages_by_gas_ar4.csv",
     }
     for year in range(2016, 2022):
