@@ -180,3 +180,15 @@ def test_us2017_land_sink_no_longer_moves_the_growth_index():
     assert net["cps:BR2016_lowseq"] - net["cps:BR2016_highseq"] > 0.04
     assert gross["cps:BR2016_lowseq"] == pytest.approx(gross["cps:BR2016_highseq"], abs=1e-4)
     assert gross["cps:CAR2014_lowseq"] == pytest.approx(gross["cps:CAR2014_highseq"], abs=1e-4)
+
+
+def test_consistency_checks_compare_on_the_actors_basis(tmp_path):
+    """An actor with 880 of the nation's 1000 gross Mt in 2015 grows to 1320 Mt in 2040 with the gross
+    index, above the net national 1150 Mt but not above the gross 1500: no consistency error (on main
+    the check compared the gross reference with the net nation)."""
+    inventory = [{"actor_id": "R", "year": 2015, "emissions_mt": 880.0, "scope": "territorial"}]
+    commitments = [{**COMMITMENTS[0], "base_year_emissions_mt": 950.0}]
+    folder = write_case(tmp_path / "big", ACTORS, inventory, commitments, national={**NET, **LAND}, meta=NET_META)
+    a = run(folder)
+    assert a.paths.X[0, -1, 0] == pytest.approx(880.0 * 1.5)
+    assert a.paths.X[0, -1, 0] > a.national.over(a.years)[0, -1]
