@@ -55,6 +55,26 @@ def test_a_gwp_mismatch_is_an_error(tmp_path):
     assert "AR4GWP100" in problem.message and "AR5GWP100" in problem.message
 
 
+def test_a_declared_gwp_factor_converts_the_actor_figures(tmp_path):
+    """inventory_gwp_factor multiplies the inventories, base-year, BAU and fixed levels at load."""
+    commitments = [*COMMITMENTS, {"commitment_id": "f", "actor_id": "R", "target_type": "fixed_level",
+                                  "target_year": 2035, "value": 40.0, "scope": "territorial"}]
+    meta = {**NET_META, "inventory_gwp": "AR4GWP100",
+            "inventory_gwp_factor": {"value": 1.02, "source": "test: made up"}}
+    case = load_case(write_case(tmp_path / "f", ACTORS, INVENTORY, commitments, national={**NET, **LAND}, meta=meta))
+    assert case.inventory["emissions_mt"].tolist() == pytest.approx([102.0])
+    by_id = case.commitments.set_index("commitment_id")
+    assert by_id.loc["r", "base_year_emissions_mt"] == pytest.approx(110.0 * 1.02)
+    assert by_id.loc["f", "value"] == pytest.approx(40.0 * 1.02)
+    assert by_id.loc["r", "value"] == pytest.approx(0.5)  # a fraction is not an emission figure
+
+
+def test_a_gwp_factor_without_a_mismatch_is_an_error(tmp_path):
+    folder = _case(tmp_path, meta={"inventory_gwp_factor": {"value": 1.02, "source": "test"}})
+    [problem] = _problems(folder)
+    assert (problem.file, problem.column) == ("case.yaml", "inventory_gwp_factor")
+
+
 def test_an_unknown_inventory_code_gets_a_suggestion(tmp_path):
     folder = _case(tmp_path, meta={"inventory_lulucf": "Excluded", "inventory_gwp": "AR5GWP10"})
     columns = {p.column: p.message for p in _problems(folder)}

@@ -117,7 +117,9 @@ def test_us2017_land_series(ref):
     from subnat.sources import us_national
 
     wide = _wide(build_case("us2017", ref))
-    vintages = us_national.read_past_vintages(ref / "us-national-projections-btr/us_past_projection_vintages_by_gas_ar4.csv")
+    from subnat.harmonize import refdata
+
+    vintages = us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4"))
     land = us_national.category_series(vintages, "2021 CAR", "LULUCF", "WM_highseq")
     assert wide.loc[2010, "lulucf"] == pytest.approx(land[2010])
     g21 = us_national.category_series(vintages, "2021 CAR", "GrossTotal", "WM")
@@ -131,4 +133,15 @@ def test_us2017_land_series(ref):
     mean = (us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_highseq")
             + us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_lowseq")) / 2
     assert wide.loc[2025, "lulucf"] == pytest.approx(land[2015] + mean[2025] - mean[2015], abs=0.01)
+
+
+def test_us2023_declares_its_gwp_conversion(ref):
+    """The EPA state inventory is AR4, the national series AR5: the case declares the cited factor
+    (same vintage in both GWP sets; the fixture's AR5 rows are its AR4 rows x 1.01 in 2005-2015)."""
+    built = build_case("us2023", ref)
+    meta = built.case_yaml
+    assert (meta["gwp"], meta["inventory_gwp"]) == ("AR5GWP100", "AR4GWP100")
+    assert meta["inventory_gwp_factor"]["value"] == pytest.approx(1.01)
+    assert "2005-2015" in meta["inventory_gwp_factor"]["source"]
+    assert "inventory_gwp_factor" not in build_case("us2017", ref).case_yaml
 

@@ -145,6 +145,7 @@ class CaseMeta:
     sources: list[str] = field(default_factory=list)
     inventory_lulucf: str = ""  # LULUCF basis of the actor inventories ("" or absent: same as `lulucf`)
     inventory_gwp: str = ""  # GWP set of the actor inventories ("": same as `gwp`)
+    inventory_gwp_factor: dict[str, Any] | None = None  # declared conversion to `gwp`: {value, source}
     lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)  # case.yaml key -> line
 
     def __post_init__(self) -> None:
@@ -237,7 +238,25 @@ def load_case(case: str | Path) -> Case:
     )
     _default_scopes(result)
     check_relations(result)
+    _convert_gwp(result)
     return result
+
+
+def _convert_gwp(case: Case) -> None:
+    """Put the actors' figures on the national GWP set with the declared factor (case.yaml
+    inventory_gwp_factor; only accepted with a different inventory_gwp, see _check_basis)."""
+    factor = case.meta.inventory_gwp_factor
+    if not factor or case.meta.inventory_gwp == case.meta.gwp:
+        return
+    f = float(factor["value"])
+    case.inventory["emissions_mt"] = case.inventory["emissions_mt"] * f
+    com = case.commitments
+    for column in ("base_year_emissions_mt", "bau_emissions_mt"):
+        com[column] = com[column] * f
+    fixed = com["target_type"] == "fixed_level"
+    com.loc[fixed, "value"] = com.loc[fixed, "value"] * f
+    log.info("%s: actor figures converted from %s to %s (factor %g: %s)", case.meta.name,
+             case.meta.inventory_gwp, case.meta.gwp, f, factor["source"])
 
 
 def _read_meta(folder: Path) -> CaseMeta:
@@ -287,6 +306,7 @@ def _read_meta(folder: Path) -> CaseMeta:
         gwp=data["gwp"], lulucf=data["lulucf"], ndc=ndc,
         description=data.get("description", ""), sources=data.get("sources", []),
         inventory_lulucf=data.get("inventory_lulucf", ""), inventory_gwp=data.get("inventory_gwp", ""),
+        inventory_gwp_factor=data.get("inventory_gwp_factor"),
         lines=lines,
     )
 
@@ -620,12 +640,17 @@ def _check_basis(case: Case) -> list[Problem]:
     in national.csv that converts the growth index to the inventories' LULUCF basis; never silent."""
     meta, national = case.meta, case.national
     problems = []
-    if meta.inventory_gwp != meta.gwp:
+    if meta.inventory_gwp != meta.gwp and not meta.inventory_gwp_factor:
         key = "inventory_gwp"
         problems.append(Problem("case.yaml", meta.lines.get((key,), 1), key,
                                 f"actor inventories are on {meta.inventory_gwp} but the national series on "
-                                f"{meta.gwp} (gwp): no GWP conversion is implemented; convert one side "
-                                "to the other's GWP set before the assessment"))
+                                f"{meta.gwp} (gwp): convert one side to the other's GWP set, or declare the "
+                                "cited conversion inventory_gwp_factor: {value, source}"))
+    if meta.inventory_gwp == meta.gwp and meta.inventory_gwp_factor:
+        key = "inventory_gwp_factor"
+        problems.append(Problem("case.yaml", meta.lines.get((key,), 1), key,
+                                f"a GWP conversion needs inventory_gwp other than gwp ({meta.gwp}): remove it "
+                                "or declare the inventories' GWP set"))
     land = national[national["series"].str.startswith("lulucf")]
     members = set(national.loc[national["series"].str.startswith("cps:"), "series"])
     for series, rows in land[land["series"] != "lulucf"].groupby("series"):

@@ -109,3 +109,14 @@ def model_sinks(iamc: pd.DataFrame, scenario: str = "IRA") -> pd.DataFrame:
     out = sel.groupby(["model", "year"], as_index=False)["value"].first()
     return out.rename(columns={"value": "emissions_mt"}).astype({"year": int})
 
+
+def read_gross_ar5(path: str | Path) -> pd.DataFrame:
+    """Past vintages' total gross GHG in AR5 (``us_past_projection_vintages_gross_ghg_ar5.csv``):
+    columns report (e.g. ``br_2021``), year, emissions_mt."""
+    _check(path)
+    raw = pd.read_csv(path, encoding="utf-8-sig")
+    raw = raw[raw["variable"] == "Total Gross GHG Emissions"]
+    out = pd.DataFrame({"report": raw["Report"], "year": raw["Year"].astype(int),
+                        "emissions_mt": raw["Emissions"].map(to_float)})
+    return out.dropna(subset=["emissions_mt"]).reset_index(drop=True)
+
