@@ -140,6 +140,26 @@ def test_low_and_high_rules_take_the_envelope_on_each_basis(tmp_path):
     assert (low.growth[0, i25], high.growth[0, i25]) == (1050.0, 1400.0)  # gross: b 950 + 100, a 900 + 500
 
 
+def test_the_land_sink_switch_picks_the_variant_for_series_without_their_own(tmp_path):
+    """uncertainty.land_sink high/low: lulucf_high/lulucf_low convert history, cps and members without
+    a land series; a member's own land series is kept; a variant the case lacks is an error."""
+    members = {"cps:a": NET["cps"], "cps:b": NET["cps"]}
+    land = {**LAND, "lulucf_high": {y: v - 50 for y, v in LAND["lulucf"].items()},
+            "lulucf:a": {y: -100.0 for y in YEARS}}
+    case = load_case(_case(tmp_path, national={"history": NET["history"], **members, **land}))
+    i25 = 2025 - 2005
+    central, high = national_series(case, "ensemble"), national_series(case, "ensemble", "high")
+    assert central.growth[:, i25] == pytest.approx([1100.0, 1200.0])
+    assert high.growth[:, i25] == pytest.approx([1100.0, 1250.0])  # a keeps its own; b gets the stronger sink
+    assert np.array_equal(high.index, central.index)  # the headline never moves
+    with pytest.raises(InputError, match="lulucf_low"):
+        national_series(case, "ensemble", "low")
+    shared = {k: v for k, v in land.items() if ":" not in k}
+    a = run(_case(tmp_path, national={**NET, **shared}, name="switch"),
+            overrides={"uncertainty": {"land_sink": {"value": "high", "source": "test"}}})
+    assert group_value(a, "full_implementation", "r", 2025, "reference") == pytest.approx(100.0 * 1250.0 / 1050.0)
+
+
 def test_a_land_series_missing_a_year_is_named(tmp_path):
     land = {"lulucf": {y: v for y, v in LAND["lulucf"].items() if y != 2020}}
     [problem] = _problems(_case(tmp_path, national={**NET, **land}))

@@ -64,7 +64,8 @@ def test_us2023_contents(ref):
     dup = built.exclusions[built.exclusions["reason_code"] == "duplicate"]
     assert len(dup) >= 1  # NY 2030: C2ES and NZT
     assert set(built.tables["national.csv"]["series"]) == {
-        "history", "cps", "cps:MODEL-A", "cps:MODEL-B", "cps:MODEL-C", "lulucf", "lulucf:MODEL-A", "lulucf:MODEL-B"}
+        "history", "cps", "cps:MODEL-A", "cps:MODEL-B", "cps:MODEL-C", "lulucf", "lulucf:MODEL-A", "lulucf:MODEL-B",
+        "lulucf_high", "lulucf_low"}
     cov = built.coverage.set_index("actor_type")
     assert cov.loc["total", "actors"] == cov.loc[["region", "city", "company"], "actors"].sum()
 
@@ -106,6 +107,8 @@ def test_us2023_land_series(ref):
     assert wide.loc[2025, "lulucf:MODEL-A"] == pytest.approx(-800.0)
     assert wide.loc[2030, "lulucf:MODEL-B"] == pytest.approx(-880.0)
     assert wide.loc[2025, "lulucf"] == pytest.approx(-850.0)  # median of -800 and -900
+    assert (wide.loc[2025, "lulucf_high"], wide.loc[2025, "lulucf_low"]) == (-900.0, -800.0)  # strongest, weakest
+    assert wide.loc[2015, "lulucf_high"] == wide.loc[2015, "lulucf"]  # one history
     h2021 = wide.loc[2021, "lulucf"]
     assert wide.loc[2023, "lulucf:MODEL-A"] == pytest.approx(h2021 + (-800.0 - h2021) / 2, abs=0.01)
 
@@ -133,6 +136,9 @@ def test_us2017_land_series(ref):
     mean = (us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_highseq")
             + us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_lowseq")) / 2
     assert wide.loc[2025, "lulucf"] == pytest.approx(land[2015] + mean[2025] - mean[2015], abs=0.01)
+    for seq, name in (("WM_highseq", "lulucf_high"), ("WM_lowseq", "lulucf_low")):
+        sink = us_national.category_series(vintages, "2016 BR", "LULUCF", seq)
+        assert wide.loc[2025, name] == pytest.approx(land[2015] + sink[2025] - sink[2015], abs=0.01)
 
 
 def test_us2023_declares_its_gwp_conversion(ref):

@@ -73,7 +73,7 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     """Run every requested scenario of one case."""
     n_draws, seed = settings.draws, settings.seed
     check_joins(case, settings.max_join_jump)
-    national = national_series(case, settings.uncertainty.cps)
+    national = national_series(case, settings.uncertainty.cps, settings.uncertainty.land_sink)
     screened = screen(case, settings.screen, national)
     years = np.asarray(case.meta.years)
     log.info("%s: %d commitments kept in %d groups, %d excluded", case.meta.name,

@@ -72,9 +72,13 @@ def basis_sign(case: Case) -> int:
     return -1 if national == "included" else 1
 
 
-def national_series(case: Case, rule: str) -> NationalSeries:
+LAND_SINKS = {"central": "lulucf", "high": "lulucf_high", "low": "lulucf_low"}  # uncertainty.land_sink
+
+
+def national_series(case: Case, rule: str, land_sink: str = "central") -> NationalSeries:
     """The CPS members a run draws from, by the `uncertainty.cps` rule (see the config schema),
-    on the national basis and, where the inventories differ from it, on theirs."""
+    on the national basis and, where the inventories differ from it, on theirs: national minus
+    (or plus) each series' own land series, else the one `uncertainty.land_sink` names."""
     table = case.national
     wide = table.pivot(index="year", columns="series", values="emissions_mt").sort_index()
     wide.index = wide.index.astype(int)
@@ -86,13 +90,18 @@ def national_series(case: Case, rule: str) -> NationalSeries:
     sign = basis_sign(case)
     if not sign:
         return NationalSeries(years=years, names=list(chosen), index=index, history=history)
+    shared = LAND_SINKS[land_sink]
+    if shared not in wide:
+        raise InputError(Problem("national.csv", None, "series",
+                                 f"uncertainty.land_sink is '{land_sink}' but the case has no series '{shared}'"))
     actor_wide = wide.copy()
     for name in [c for c in wide.columns if c == "history" or c == "cps" or c.startswith("cps:")]:
-        land = lulucf_name(name) if lulucf_name(name) in wide else "lulucf"
+        land = lulucf_name(name) if name.startswith("cps:") and lulucf_name(name) in wide else shared
         actor_wide[name] = wide[name] + sign * wide[land]  # NaN where the land series misses a year
     actor = _chosen(actor_wide, rule)
     basis = (f"national series {case.meta.lulucf} LULUCF, inventories {case.meta.inventory_lulucf}: "
-             f"growth index on national {'minus' if sign < 0 else 'plus'} the national.csv lulucf series")
+             f"growth index on national {'minus' if sign < 0 else 'plus'} the national.csv land series "
+             f"(members' own, else {shared})")
     return NationalSeries(years=years, names=list(chosen), index=index, history=history,
                           actor_index=np.vstack([s.to_numpy(dtype=float) for s in actor.values()]), basis=basis)
 

@@ -562,10 +562,12 @@ def _check_national(case: Case) -> list[Problem]:
     national = case.national
     name = "national.csv"
     problems = []
-    valid = national["series"].str.fullmatch(r"(history|cps|lulucf)|(cps|lulucf):[A-Za-z0-9_.+()\- ]{1,100}")
+    valid = national["series"].str.fullmatch(r"(history|cps|lulucf|lulucf_high|lulucf_low)"
+                                             r"|(cps|lulucf):[A-Za-z0-9_.+()\- ]{1,100}")
     for _, row in national[~valid].head(20).iterrows():
         problems.append(Problem(name, int(row["_line"]), "series",
-                                f"expected history, cps, cps:<name>, lulucf or lulucf:<name>, "
+                                f"expected history, cps, cps:<name>, lulucf, lulucf_high, lulucf_low or "
+                                f"lulucf:<name>, "
                                 f"found '{row['series'][:60]}'"))
     land = national["series"].str.startswith("lulucf")
     negative = national[~land & (national["emissions_mt"] < 0)]
@@ -653,7 +655,7 @@ def _check_basis(case: Case) -> list[Problem]:
                                 "or declare the inventories' GWP set"))
     land = national[national["series"].str.startswith("lulucf")]
     members = set(national.loc[national["series"].str.startswith("cps:"), "series"])
-    for series, rows in land[land["series"] != "lulucf"].groupby("series"):
+    for series, rows in land[land["series"].str.startswith("lulucf:")].groupby("series"):
         if "cps:" + series.removeprefix("lulucf:") not in members:
             problems.append(Problem("national.csv", int(rows["_line"].min()), "series",
                                     f"'{series}' has no member 'cps:{series.removeprefix('lulucf:')}' to convert"))
@@ -671,15 +673,16 @@ def _check_basis(case: Case) -> list[Problem]:
         return problems
     # every year a national series has must be convertible: its own land series, else `lulucf`
     have = {s: set(rows["year"].astype(int)) for s, rows in land.groupby("series")}
+    shared = [s for s in ("lulucf", "lulucf_high", "lulucf_low") if s in have]
     for series, rows in national[national["series"].str.fullmatch(r"history|cps|cps:.*")].groupby("series"):
-        own = "lulucf:" + series.removeprefix("cps:") if series.startswith("cps:") else "lulucf"
-        own = own if own in have else "lulucf"
-        missing = sorted(set(rows["year"].astype(int)) - have[own])
-        if missing:
-            problems.append(Problem("national.csv", int(rows["_line"].max()), "year",
-                                    f"series '{own}' misses years {_years(missing)} of '{series}': the growth "
-                                    f"index on the inventories' basis ({words[meta.inventory_lulucf]}) needs "
-                                    "the land flux in every year of the national series it converts"))
+        own = "lulucf:" + series.removeprefix("cps:")
+        for land in [own] if own in have else shared:
+            missing = sorted(set(rows["year"].astype(int)) - have[land])
+            if missing:
+                problems.append(Problem("national.csv", int(rows["_line"].max()), "year",
+                                        f"series '{land}' misses years {_years(missing)} of '{series}': the growth "
+                                        f"index on the inventories' basis ({words[meta.inventory_lulucf]}) needs "
+                                        "the land flux in every year of the national series it converts"))
     return problems
 
 

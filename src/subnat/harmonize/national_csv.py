@@ -92,6 +92,10 @@ def us2017(vintages: pd.DataFrame, last_year: int = 2030) -> pd.DataFrame:
                 f"measures' gross projection ratio-harmonised to the 2015 gross history (factor "
                 f"{gross_ratio:.4f}), AR4"))
     frames.insert(2, _frame("lulucf", us2017_central_land(vintages, land_hist, years), US2017_LAND_SOURCE))
+    for seq, name in (("WM_highseq", "lulucf_high"), ("WM_lowseq", "lulucf_low")):  # uncertainty.land_sink
+        source = US2017_LAND_SOURCE.replace("the mean of the 2016 BR high- and low-sequestration LULUCF "
+                                            "projections", f"the 2016 BR {seq} LULUCF projection")
+        frames.insert(3, _frame(name, us2017_central_land(vintages, land_hist, years, (seq,)), source))
     return pd.concat(frames + lands, ignore_index=True)
 
 
@@ -103,11 +107,11 @@ US2017_LAND_SOURCE = (
 )
 
 
-def us2017_central_land(vintages: pd.DataFrame, land_hist: pd.Series, years: range) -> pd.Series:
-    """History to 2015, then the 2016 BR mean sink's change since 2015 added to the 2015 value."""
-    high = us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_highseq")
-    low = us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_lowseq")
-    mean = (high + low) / 2
+def us2017_central_land(vintages: pd.DataFrame, land_hist: pd.Series, years: range,
+                        variants: tuple[str, ...] = ("WM_highseq", "WM_lowseq")) -> pd.Series:
+    """History to 2015, then the change since 2015 of the 2016 BR sink (the mean of `variants`)
+    added to the 2015 value."""
+    mean = sum(us_national.category_series(vintages, "2016 BR", "LULUCF", v) for v in variants) / len(variants)
     base = land_hist.loc[2015]
     return pd.Series({y: land_hist.loc[y] if y <= 2015 else base + mean.loc[y] - mean.loc[2015] for y in years})
 
@@ -159,10 +163,13 @@ def _us2023_land(hist: pd.Series, gross: pd.Series, sinks: pd.DataFrame, models:
     for model, rows in sinks[sinks["model"].isin(models) & (sinks["year"] <= last_year)].groupby("model"):
         pts = pd.concat([land_hist.loc[[last]], rows.set_index("year")["emissions_mt"]])
         own[model] = pd.concat([land_hist, pd.Series(np.interp(ys, pts.index.values, pts.values), index=ys)])
-    median = pd.DataFrame(own).median(axis=1)
-    src = (f"{US2023_LAND_HISTORY} to {last}; then the median across the 2023 BR supplement IRA models' own "
+    stacked = pd.DataFrame(own)
+    src = (f"{US2023_LAND_HISTORY} to {last}; then the {{}} across the 2023 BR supplement IRA models' own "
            "LULUCF sink (IAMC 'Carbon Sequestration|LULUCF', Mt CO2), linear between published years")
-    out = [_frame("lulucf", median, src)]
+    out = [_frame("lulucf", stacked.median(axis=1), src.format("median")),
+           # uncertainty.land_sink high / low: the strongest / weakest of the models' sinks in each year
+           _frame("lulucf_high", stacked.min(axis=1), src.format("strongest sink (minimum)")),
+           _frame("lulucf_low", stacked.max(axis=1), src.format("weakest sink (maximum)"))]
     for model, series in own.items():
         out.append(_frame(f"lulucf:{model}", series[series.index >= 2005],
                           f"{US2023_LAND_HISTORY} to {last}; then model {model}'s own LULUCF sink in the 2023 BR "
