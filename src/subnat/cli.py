@@ -110,7 +110,8 @@ def _validate(args: argparse.Namespace) -> int:
     run = prepare(args.case, sources_from(args.config))
     case, settings = run.case, run.settings
     check_joins(case, settings.max_join_jump)
-    screened = screen(case, settings.screen, national_series(case, settings.uncertainty.cps))
+    screened = screen(case, settings.screen, national_series(case, settings.uncertainty.cps,
+                                                                   settings.uncertainty.land_sink))
     print(f"{case.meta.name}: valid ({len(case.actors)} actors, {len(case.commitments)} commitments; "
           f"{len(screened.commitments)} assessable, {len(screened.exclusions)} would be excluded)")
     for row in screened.exclusions.itertuples(index=False):

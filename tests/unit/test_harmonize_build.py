@@ -64,7 +64,8 @@ def test_us2023_contents(ref):
     dup = built.exclusions[built.exclusions["reason_code"] == "duplicate"]
     assert len(dup) >= 1  # NY 2030: C2ES and NZT
     assert set(built.tables["national.csv"]["series"]) == {
-        "history", "cps", "cps:MODEL-A", "cps:MODEL-B", "cps:MODEL-C"}
+        "history", "cps", "cps:MODEL-A", "cps:MODEL-B", "cps:MODEL-C", "lulucf", "lulucf:MODEL-A", "lulucf:MODEL-B",
+        "lulucf_high", "lulucf_low"}
     cov = built.coverage.set_index("actor_type")
     assert cov.loc["total", "actors"] == cov.loc[["region", "city", "company"], "actors"].sum()
 
@@ -85,3 +86,68 @@ def test_cli_build_and_coverage(ref, tmp_path, capsys):
     assert main(["build-case", "us2017", "--reference-data", str(tmp_path / "nowhere"),
                  "--out", str(tmp_path / "d")]) == 1
     assert "expected" in capsys.readouterr().err
+
+
+def _wide(built):
+    table = built.tables["national.csv"]
+    assert table["source"].str.len().gt(0).all()
+    return table.pivot(index="year", columns="series", values="emissions_mt")
+
+
+def test_us2023_land_series(ref):
+    """History: net minus the UNFCCC gross it is shaped on (so net - lulucf is that gross); after 2021
+    linear to each model's own sink (MODEL-A: -800 in 2025); MODEL-C reports none and takes `lulucf`,
+    the models' median; sinks of other scenarios or of models not in the totals are ignored."""
+    built = build_case("us2023", ref)
+    wide = _wide(built)
+    un = pd.read_csv(ref / "openclimate-oef/processed/UNFCCC_Annex1/EmissionsAgg.csv")
+    gross = un[un["actor_id"] == "US"].set_index("year")["total_emissions"] / 1e6
+    for year in (2005, 2015, 2021):
+        assert wide.loc[year, "history"] - wide.loc[year, "lulucf"] == pytest.approx(gross[year], abs=0.02)
+    assert wide.loc[2025, "lulucf:MODEL-A"] == pytest.approx(-800.0)
+    assert wide.loc[2030, "lulucf:MODEL-B"] == pytest.approx(-880.0)
+    assert wide.loc[2025, "lulucf"] == pytest.approx(-850.0)  # median of -800 and -900
+    assert (wide.loc[2025, "lulucf_high"], wide.loc[2025, "lulucf_low"]) == (-900.0, -800.0)  # strongest, weakest
+    assert wide.loc[2015, "lulucf_high"] == wide.loc[2015, "lulucf"]  # one history
+    h2021 = wide.loc[2021, "lulucf"]
+    assert wide.loc[2023, "lulucf:MODEL-A"] == pytest.approx(h2021 + (-800.0 - h2021) / 2, abs=0.01)
+
+
+def test_us2017_land_series(ref):
+    """2021 CAR LULUCF history; each vintage member's land flux makes net - lulucf its vintage's gross
+    ratio-harmonised to the 2015 gross history; the central `lulucf` adds the change of the 2016 BR
+    mean sink since 2015 to the 2015 history value."""
+    from subnat.sources import us_national
+
+    wide = _wide(build_case("us2017", ref))
+    from subnat.harmonize import refdata
+
+    vintages = us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4"))
+    land = us_national.category_series(vintages, "2021 CAR", "LULUCF", "WM_highseq")
+    assert wide.loc[2010, "lulucf"] == pytest.approx(land[2010])
+    g21 = us_national.category_series(vintages, "2021 CAR", "GrossTotal", "WM")
+    for pub, name in (("2016 BR", "BR2016"), ("2014 CAR", "CAR2014")):
+        gross = us_national.category_series(vintages, pub, "GrossTotal", "WM") * g21[2015] / \
+            us_national.category_series(vintages, pub, "GrossTotal", "WM")[2015]
+        for seq in ("highseq", "lowseq"):
+            member = wide[f"cps:{name}_{seq}"] - wide[f"lulucf:{name}_{seq}"]
+            assert member[2025] == pytest.approx(gross[2025], abs=0.02)
+            assert member[2015] == pytest.approx(g21[2015], abs=0.02)
+    mean = (us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_highseq")
+            + us_national.category_series(vintages, "2016 BR", "LULUCF", "WM_lowseq")) / 2
+    assert wide.loc[2025, "lulucf"] == pytest.approx(land[2015] + mean[2025] - mean[2015], abs=0.01)
+    for seq, name in (("WM_highseq", "lulucf_high"), ("WM_lowseq", "lulucf_low")):
+        sink = us_national.category_series(vintages, "2016 BR", "LULUCF", seq)
+        assert wide.loc[2025, name] == pytest.approx(land[2015] + sink[2025] - sink[2015], abs=0.01)
+
+
+def test_us2023_declares_its_gwp_conversion(ref):
+    """The EPA state inventory is AR4, the national series AR5: the case declares the cited factor
+    (same vintage in both GWP sets; the fixture's AR5 rows are its AR4 rows x 1.01 in 2005-2015)."""
+    built = build_case("us2023", ref)
+    meta = built.case_yaml
+    assert (meta["gwp"], meta["inventory_gwp"]) == ("AR5GWP100", "AR4GWP100")
+    assert meta["inventory_gwp_factor"]["value"] == pytest.approx(1.01)
+    assert "2005-2015" in meta["inventory_gwp_factor"]["source"]
+    assert "inventory_gwp_factor" not in build_case("us2017", ref).case_yaml
+

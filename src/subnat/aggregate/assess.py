@@ -73,7 +73,7 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     """Run every requested scenario of one case."""
     n_draws, seed = settings.draws, settings.seed
     check_joins(case, settings.max_join_jump)
-    national = national_series(case, settings.uncertainty.cps)
+    national = national_series(case, settings.uncertainty.cps, settings.uncertainty.land_sink)
     screened = screen(case, settings.screen, national)
     years = np.asarray(case.meta.years)
     log.info("%s: %d commitments kept in %d groups, %d excluded", case.meta.name,
@@ -192,12 +192,13 @@ def check_consistency(a: Assessment) -> None:
     tolerance = a.settings.consistency_tolerance
     members = np.arange(len(a.national.names))
     reported = aggregate_draws(a.prepared, a.national.over(a.years), ScenarioDraws(members, None, 1.0))
-    ratio = reported.coverage / np.where(reported.cps > 0, reported.cps, np.nan)
+    nation = a.national.growth_over(a.years).T  # (T, M) on the actors' basis, like the coverage
+    ratio = reported.coverage / np.where(nation > 0, nation, np.nan)
     if ratio.size and np.nanmax(ratio) > 1 + tolerance:
         t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)
         raise ConsistencyError(
             f"{a.case.meta.name}: covered reference emissions {reported.coverage[t, m]:.1f} Mt exceed "
-            f"national CPS emissions {reported.cps[t, m]:.1f} Mt in {a.years[t]} (CPS {a.national.names[m]}); "
+            f"national CPS emissions {nation[t, m]:.1f} Mt in {a.years[t]} (CPS {a.national.names[m]}); "
             f"check units, GWP ({a.case.meta.gwp}) and LULUCF basis ({a.case.meta.lulucf}) of actor data vs "
             "national data")
     _check_actors_below_nation(a, tolerance)
@@ -212,7 +213,7 @@ def _check_actors_below_nation(a: Assessment, tolerance: float) -> None:
     coverage check above sums only actors without a containing actor with targets."""
     if not len(a.paths.X):
         return
-    national = a.national.over(a.years)  # (M, T)
+    national = a.national.growth_over(a.years)  # (M, T) on the actors' basis, like X
     ratio = a.paths.X / np.where(national > 0, national, np.nan).T[None, :, :]  # (G, T, M)
     if np.nanmax(ratio) > 1 + tolerance:
         g, t, m = np.unravel_index(np.nanargmax(ratio), ratio.shape)

@@ -120,7 +120,7 @@ def governing(target_years: Sequence[float], peaking: Sequence[bool], central_le
 def _references(groups: pd.DataFrame, national: NationalSeries, years: np.ndarray,
                 own_references: Mapping[int, np.ndarray] | None) -> np.ndarray:
     """X (G, T, M): ref_level * nat(t) / nat(ref_year), or a group's own projection."""
-    nat, nat0 = national.index, int(national.years[0])
+    nat, nat0 = national.growth, int(national.years[0])
     ref_year = groups["ref_year"].to_numpy(np.int64)
     X = nat[:, years - nat0].T[None] / nat[:, ref_year - nat0].T[:, None, :]
     X *= groups["ref_level"].to_numpy(float)[:, None, None]
@@ -138,7 +138,7 @@ def _reference_at(groups: pd.DataFrame, grp: np.ndarray, ty: np.ndarray, X: np.n
     xt = X[grp, np.clip(ty, first, last) - first]
     before = ty < first
     if before.any():
-        nat, nat0 = national.index, int(national.years[0])
+        nat, nat0 = national.growth, int(national.years[0])
         g = grp[before]
         ref_level, ref_year = groups["ref_level"].to_numpy(float)[g], groups["ref_year"].to_numpy(np.int64)[g]
         xt[before] = (ref_level[:, None] * nat[:, ty[before] - nat0].T) / nat[:, ref_year - nat0].T
@@ -232,7 +232,7 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
     gi, ti = np.nonzero(has[:, None] & (years > np.maximum(last, y0)[:, None]))
     k_last = end[gi] - 1
     trend = np.ones((len(gi), n_members))
-    nat, nat0 = national.index, int(national.years[0])
+    nat, nat0 = national.growth, int(national.years[0])
     if after_target == "cps_trend":
         use = ky[k_last] >= nat0
         trend[use] = (nat[:, years[ti[use]] - nat0] / nat[:, ky[k_last[use]] - nat0]).T

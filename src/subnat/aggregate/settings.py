@@ -59,6 +59,7 @@ class UncertaintySettings:
     """Which uncertainty sources are drawn (method §9)."""
 
     cps: str  # uncertainty.cps: ensemble | range | central | low | high
+    land_sink: str  # uncertainty.land_sink: central | high | low (the lulucf series of national.csv)
     actor_data_error: bool
     actor_data_sigma: Mapping[str, float]  # by actor type
     ets_paths: bool
@@ -122,6 +123,7 @@ def method_settings(config: Mapping[str, Any]) -> MethodSettings:
         ),
         uncertainty=UncertaintySettings(
             cps=cfg(config, "uncertainty.cps"),
+            land_sink=cfg(config, "uncertainty.land_sink"),
             actor_data_error=bool(cfg(config, "uncertainty.actor_data_error")),
             actor_data_sigma=dict(cfg(config, "uncertainty.actor_data_sigma")),
             ets_paths=bool(cfg(config, "uncertainty.ets_paths")),

@@ -89,7 +89,8 @@ LOCATIONS = (
 NATIONAL = (
     Column("series", required=True, nonempty=True),
     Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
-    Column("emissions_mt", "float", required=True, nonempty=True, minimum=0, maximum=100_000),
+    # negative only in the land-sector series `lulucf*` (a net sink); checked in _check_national
+    Column("emissions_mt", "float", required=True, nonempty=True, minimum=-100_000, maximum=100_000),
     Column("source"),
 )
 DRIVERS = (
@@ -142,6 +143,14 @@ class CaseMeta:
     ndc: list[dict[str, Any]]
     description: str = ""
     sources: list[str] = field(default_factory=list)
+    inventory_lulucf: str = ""  # LULUCF basis of the actor inventories ("" or absent: same as `lulucf`)
+    inventory_gwp: str = ""  # GWP set of the actor inventories ("": same as `gwp`)
+    inventory_gwp_factor: dict[str, Any] | None = None  # declared conversion to `gwp`: {value, source}
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)  # case.yaml key -> line
+
+    def __post_init__(self) -> None:
+        self.inventory_lulucf = self.inventory_lulucf or self.lulucf
+        self.inventory_gwp = self.inventory_gwp or self.gwp
 
     @property
     def years(self) -> list[int]:
@@ -229,7 +238,25 @@ def load_case(case: str | Path) -> Case:
     )
     _default_scopes(result)
     check_relations(result)
+    _convert_gwp(result)
     return result
+
+
+def _convert_gwp(case: Case) -> None:
+    """Put the actors' figures on the national GWP set with the declared factor (case.yaml
+    inventory_gwp_factor; only accepted with a different inventory_gwp, see _check_basis)."""
+    factor = case.meta.inventory_gwp_factor
+    if not factor or case.meta.inventory_gwp == case.meta.gwp:
+        return
+    f = float(factor["value"])
+    case.inventory["emissions_mt"] = case.inventory["emissions_mt"] * f
+    com = case.commitments
+    for column in ("base_year_emissions_mt", "bau_emissions_mt"):
+        com[column] = com[column] * f
+    fixed = com["target_type"] == "fixed_level"
+    com.loc[fixed, "value"] = com.loc[fixed, "value"] * f
+    log.info("%s: actor figures converted from %s to %s (factor %g: %s)", case.meta.name,
+             case.meta.inventory_gwp, case.meta.gwp, f, factor["source"])
 
 
 def _read_meta(folder: Path) -> CaseMeta:
@@ -278,6 +305,9 @@ def _read_meta(folder: Path) -> CaseMeta:
         first_year=first, last_year=last, reporting_years=sorted(data["reporting_years"]),
         gwp=data["gwp"], lulucf=data["lulucf"], ndc=ndc,
         description=data.get("description", ""), sources=data.get("sources", []),
+        inventory_lulucf=data.get("inventory_lulucf", ""), inventory_gwp=data.get("inventory_gwp", ""),
+        inventory_gwp_factor=data.get("inventory_gwp_factor"),
+        lines=lines,
     )
 
 
@@ -306,12 +336,15 @@ def _meta_code_problems(data: dict[str, Any], lines: dict[tuple[str, ...], int])
             problems.append(Problem("case.yaml", at(*key), ".".join(key),
                                     f"expected an integer year, found {excerpt(repr(value))} "
                                     "(years are whole numbers)"))
-    problems += _code_problem(data.get("lulucf"), LULUCF, at("lulucf"), "lulucf")
-    gwp = data.get("gwp")
-    if isinstance(gwp, str) and gwp not in GWP_SETS:
-        close = suggest_code(gwp, GWP_SETS) or next(iter(difflib.get_close_matches(gwp[:60], GWP_SETS, 1, 0.8)), None)
-        hint = f"did you mean '{close}'?" if close else f"known sets: {', '.join(sorted(GWP_SETS))}"
-        problems.append(Problem("case.yaml", at("gwp"), "gwp", f"unknown GWP set {excerpt(gwp)!r}: {hint}"))
+    for key in ("lulucf", "inventory_lulucf"):
+        problems += _code_problem(data.get(key), LULUCF, at(key), key)
+    for key in ("gwp", "inventory_gwp"):
+        gwp = data.get(key)
+        if isinstance(gwp, str) and gwp not in GWP_SETS:
+            close = suggest_code(gwp, GWP_SETS) or next(iter(difflib.get_close_matches(gwp[:60], GWP_SETS, 1, 0.8)),
+                                                        None)
+            hint = f"did you mean '{close}'?" if close else f"known sets: {', '.join(sorted(GWP_SETS))}"
+            problems.append(Problem("case.yaml", at(key), key, f"unknown GWP set {excerpt(gwp)!r}: {hint}"))
     return problems
 
 
@@ -529,21 +562,32 @@ def _check_national(case: Case) -> list[Problem]:
     national = case.national
     name = "national.csv"
     problems = []
-    valid = national["series"].str.fullmatch(r"history|cps|cps:[A-Za-z0-9_.+()\- ]{1,100}")
+    valid = national["series"].str.fullmatch(r"(history|cps|lulucf|lulucf_high|lulucf_low)"
+                                             r"|(cps|lulucf):[A-Za-z0-9_.+()\- ]{1,100}")
     for _, row in national[~valid].head(20).iterrows():
         problems.append(Problem(name, int(row["_line"]), "series",
-                                f"expected history, cps or cps:<name>, found '{row['series'][:60]}'"))
+                                f"expected history, cps, cps:<name>, lulucf, lulucf_high, lulucf_low or "
+                                f"lulucf:<name>, "
+                                f"found '{row['series'][:60]}'"))
+    land = national["series"].str.startswith("lulucf")
+    negative = national[~land & (national["emissions_mt"] < 0)]
+    for line, value in zip(negative["_line"].head(20), negative["emissions_mt"].head(20), strict=True):
+        problems.append(Problem(name, int(line), "emissions_mt",
+                                f"expected at least 0, found {value:g} (only the land-sector series lulucf "
+                                "may be negative, a net sink)"))
     dup = national.duplicated(["series", "year"], keep="first")
     for _, row in national[dup].head(20).iterrows():
         problems.append(Problem(name, int(row["_line"]), "year",
                                 f"duplicate year {int(row['year'])} for series '{row['series']}'"))
     if problems:
         return problems
+    problems += _check_basis(case)
+    national = national[~land]  # the checks below are on emissions series
     meta = case.meta
     years = set(meta.years)
     cps = national[national["series"].str.startswith("cps")]
     if cps.empty:
-        return [Problem(name, None, "series", "no CPS series: add rows with series 'cps' or 'cps:<name>'")]
+        return [*problems, Problem(name, None, "series", "no CPS series: add rows with series 'cps' or 'cps:<name>'")]
     history_years = set(national.loc[national["series"] == "history", "year"].astype(int))
     for series, rows in cps.groupby("series"):
         own = set(rows["year"].astype(int))
@@ -591,6 +635,55 @@ def _check_observed(observed: pd.DataFrame, known: set[str], country: str) -> li
         problems.append(Problem(name, int(line), "year",
                                 f"duplicate row for actor '{excerpt(actor)}', year {int(year)}"))
     return problems[:40]
+
+
+def _check_basis(case: Case) -> list[Problem]:
+    """Actor inventories and national series on one basis (method §8), or a cited land-sector series
+    in national.csv that converts the growth index to the inventories' LULUCF basis; never silent."""
+    meta, national = case.meta, case.national
+    problems = []
+    if meta.inventory_gwp != meta.gwp and not meta.inventory_gwp_factor:
+        key = "inventory_gwp"
+        problems.append(Problem("case.yaml", meta.lines.get((key,), 1), key,
+                                f"actor inventories are on {meta.inventory_gwp} but the national series on "
+                                f"{meta.gwp} (gwp): convert one side to the other's GWP set, or declare the "
+                                "cited conversion inventory_gwp_factor: {value, source}"))
+    if meta.inventory_gwp == meta.gwp and meta.inventory_gwp_factor:
+        key = "inventory_gwp_factor"
+        problems.append(Problem("case.yaml", meta.lines.get((key,), 1), key,
+                                f"a GWP conversion needs inventory_gwp other than gwp ({meta.gwp}): remove it "
+                                "or declare the inventories' GWP set"))
+    land = national[national["series"].str.startswith("lulucf")]
+    members = set(national.loc[national["series"].str.startswith("cps:"), "series"])
+    for series, rows in land[land["series"].str.startswith("lulucf:")].groupby("series"):
+        if "cps:" + series.removeprefix("lulucf:") not in members:
+            problems.append(Problem("national.csv", int(rows["_line"].min()), "series",
+                                    f"'{series}' has no member 'cps:{series.removeprefix('lulucf:')}' to convert"))
+    if meta.inventory_lulucf == meta.lulucf:
+        return problems
+    key = "inventory_lulucf" if ("inventory_lulucf",) in meta.lines else "lulucf"
+    words = {"included": "net (LULUCF included)", "excluded": "gross (LULUCF excluded)"}
+    if "lulucf" not in set(land["series"]):
+        problems.append(Problem(
+            "case.yaml", meta.lines.get((key,), 1), key,
+            f"actor inventories are {words[meta.inventory_lulucf]} but the national series are "
+            f"{words[meta.lulucf]}: the growth index needs both on one basis. Add the land-sector "
+            "series 'lulucf' to national.csv (net LULUCF flux in Mt CO2e, negative = sink, history and "
+            "projection years, with a source on every row), or declare matching bases"))
+        return problems
+    # every year a national series has must be convertible: its own land series, else `lulucf`
+    have = {s: set(rows["year"].astype(int)) for s, rows in land.groupby("series")}
+    shared = [s for s in ("lulucf", "lulucf_high", "lulucf_low") if s in have]
+    for series, rows in national[national["series"].str.fullmatch(r"history|cps|cps:.*")].groupby("series"):
+        own = "lulucf:" + series.removeprefix("cps:")
+        for land in [own] if own in have else shared:
+            missing = sorted(set(rows["year"].astype(int)) - have[land])
+            if missing:
+                problems.append(Problem("national.csv", int(rows["_line"].max()), "year",
+                                        f"series '{land}' misses years {_years(missing)} of '{series}': the growth "
+                                        f"index on the inventories' basis ({words[meta.inventory_lulucf]}) needs "
+                                        "the land flux in every year of the national series it converts"))
+    return problems
 
 
 def _check_drivers(drivers: pd.DataFrame, known: set[str]) -> list[Problem]:

@@ -57,7 +57,8 @@ def _national_us2023(ref: Path, last_year: int) -> pd.DataFrame:
     un = un[un["actor_id"] == "US"]
     gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
     totals = us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals"))
-    return national_csv.us2023(totals, gross, last_year)
+    sinks = us_national.model_sinks(us_national.read_iamc(refdata.path(ref, "brvs2023_iamc")))
+    return national_csv.us2023(totals, gross, last_year, sinks)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class CaseSpec:
     sources: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # the case's own config layer (settings.yaml)
     observed_years: tuple[int, int] | None = None  # later observations for a hindcast (observed.csv)
+    inventory_gwp: str = ""  # GWP set of the actor inventories ("": gwp)
+    gwp_factor: Callable[[Path], dict[str, Any]] | None = None  # (reference dir) -> inventory_gwp_factor
 
 
 #: Settings the 2017 analysis implies: its headline compares against one published projection.
@@ -119,6 +122,8 @@ CASES: dict[str, CaseSpec] = {
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
             national_csv.US2017_CPS_SOURCE,
             "Ensemble members: 2014 CAR and 2016 BR with-measures projections (AR4)",
+            "Land sector (growth index on the inventories' gross basis): 2021 CAR LULUCF history; "
+            "2016 BR high/low-sequestration projections (AR4)",
         ],
     ),
     "us2023": CaseSpec(
@@ -134,10 +139,14 @@ CASES: dict[str, CaseSpec] = {
         description="US commitments in the newest exports (NZT 2022-12, C2ES 2022, CDP 2021, "
                     "SBTi 2023-01) vs the 2023 BR-supplement IRA multi-model projections",
         national=_national_us2023,
+        inventory_gwp="AR4GWP100",  # EPA state inventory 2023 edition (docs/data.md §5)
+        gwp_factor=lambda ref: us_gwp_factor(ref),
         sources=[
             "US NDC (April 2021): 50-52% below 2005 in 2030, net GHG incl. LULUCF",
             "2023 US Biennial Report voluntary supplement: total net GHG by model (AR5)",
             "UNFCCC Annex I gross totals (interpolation shape of history)",
+            "Land sector (growth index on the inventories' gross basis): history net minus UNFCCC gross; "
+            "the models' own LULUCF sinks in the 2023 BR supplement IAMC table (AR5)",
         ],
     ),
 }
@@ -326,7 +335,7 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
         tables["observed.csv"] = _observed(spec, ref, tables["actors.csv"], tables["inventory.csv"])
     exclusions = _exclusion_log([*found.exclusions, ex_screen, ex_unquantified])
     cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
-    return BuiltCase(name, tables, _case_yaml(spec), exclusions.sort_values(
+    return BuiltCase(name, tables, _case_yaml(spec, ref), exclusions.sort_values(
         ["source", "reason_code", "record"]).reset_index(drop=True), cov, spec.settings)
 
 
@@ -480,13 +489,36 @@ def _finish_commitments(commitments: pd.DataFrame) -> pd.DataFrame:
     return commitments.sort_values(["actor_id", "scope", "target_year"])
 
 
-def _case_yaml(spec: CaseSpec) -> dict[str, Any]:
+def _case_yaml(spec: CaseSpec, ref: Path) -> dict[str, Any]:
+    basis: dict[str, Any] = {
+        # EPA state inventory and city-wide inventories: gross, territorial; national.csv's `lulucf`
+        # series puts the growth index on that basis (docs/case-format.md, "Emissions basis")
+        "inventory_lulucf": "excluded", "inventory_gwp": spec.inventory_gwp or spec.gwp,
+    }
+    if spec.gwp_factor is not None:
+        basis["inventory_gwp_factor"] = spec.gwp_factor(ref)
     return {
         "name": spec.name, "description": spec.description, "country": "USA",
         "base_year": 2005, "years": [spec.first_year, spec.last_year],
-        "reporting_years": spec.reporting_years, "gwp": spec.gwp, "lulucf": "included",
+        "reporting_years": spec.reporting_years, "gwp": spec.gwp, "lulucf": "included", **basis,
         "ndc": spec.ndc, "sources": spec.sources,
     }
+
+
+def us_gwp_factor(ref: Path) -> dict[str, Any]:
+    """AR4 -> AR5 factor for US gross emissions: one inventory vintage (the 2021 submission, history
+    1990-2019) in both GWP sets, so the ratio is the GWP change alone (mean over the years)."""
+    ar5 = us_national.read_gross_ar5(refdata.path(ref, "past_vintages_gross_ar5"))
+    ar5 = ar5[ar5["report"] == "br_2021"].set_index("year")["emissions_mt"]
+    vintages = us_national.read_past_vintages(refdata.path(ref, "past_vintages_ar4"))
+    ar4 = us_national.category_series(vintages, "2021 CAR", "GrossTotal", "WM")
+    years = [y for y in range(1990, 2020) if y in ar5.index and y in ar4.index]
+    ratio = float((ar5[years] / ar4[years]).mean())
+    return {"value": round(ratio, 4),
+            "source": f"derived: US national gross GHG of the 2021 submission in AR5 over AR4, mean of "
+                      f"{years[0]}-{years[-1]} (2021 BR in us_past_projection_vintages_gross_ghg_ar5.csv, "
+                      "2021 CAR in us_past_projection_vintages_by_gas_ar4.csv; EPA usproj via mobro-git/BTR); "
+                      "the national gas mix stands in for each actor's"}
 
 
 def _exclusion_log(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -66,20 +66,60 @@ def us2017(vintages: pd.DataFrame, last_year: int = 2030) -> pd.DataFrame:
     frames.append(_frame("cps", cps, US2017_CPS_SOURCE))
     # The same series as an ensemble member, so `uncertainty.cps: ensemble` draws it too.
     frames.append(_frame("cps:NCI2017_current_admin", cps, US2017_CPS_SOURCE))
+    land_hist = us_national.category_series(vintages, "2021 CAR", "LULUCF", "WM_highseq")
+    land_hist = land_hist[(land_hist.index >= 1990) & (land_hist.index <= 2015)]
+    gross_hist = us_national.category_series(vintages, "2021 CAR", "GrossTotal", "WM")
+    lands = []
     for pub, tag in (("2014 CAR", "CAR2014"), ("2016 BR", "BR2016")):
+        gross = us_national.category_series(vintages, pub, "GrossTotal", "WM")
+        gross_ratio = gross_hist.loc[2015] / gross.loc[2015]
         for seq in ("WM_highseq", "WM_lowseq"):
             m = us_national.net_total_series(vintages, pub, seq)
             ratio = e2015 / m.loc[2015]
             mem = pd.Series({y: hist.loc[y] if y <= 2015 else m.loc[y] * ratio for y in years})
+            name = f"{tag}_{seq.split('_')[1]}"
             frames.append(_frame(
-                f"cps:{tag}_{seq.split('_')[1]}", mem,
+                f"cps:{name}", mem,
                 f"{pub} 'with measures' net projection ({seq}), AR4, ratio-harmonised to 2015 "
                 f"history (factor {ratio:.4f})"))
-    return pd.concat(frames, ignore_index=True)
+            # the member's land flux such that net minus it is the vintage's own gross projection,
+            # ratio-harmonised to the 2015 gross history like the net: its gross growth is the vintage's
+            land = pd.Series({y: land_hist.loc[y] if y <= 2015 else mem.loc[y] - gross.loc[y] * gross_ratio
+                              for y in years})
+            lands.append(_frame(
+                f"lulucf:{name}", land,
+                f"derived: 2021 CAR LULUCF history to 2015; then this member's net minus the {pub} 'with "
+                f"measures' gross projection ratio-harmonised to the 2015 gross history (factor "
+                f"{gross_ratio:.4f}), AR4"))
+    frames.insert(2, _frame("lulucf", us2017_central_land(vintages, land_hist, years), US2017_LAND_SOURCE))
+    for seq, name in (("WM_highseq", "lulucf_high"), ("WM_lowseq", "lulucf_low")):  # uncertainty.land_sink
+        source = US2017_LAND_SOURCE.replace("the mean of the 2016 BR high- and low-sequestration LULUCF "
+                                            "projections", f"the 2016 BR {seq} LULUCF projection")
+        frames.insert(3, _frame(name, us2017_central_land(vintages, land_hist, years, (seq,)), source))
+    return pd.concat(frames + lands, ignore_index=True)
 
 
-def us2023(brvs: pd.DataFrame, unfccc_gross: pd.Series, last_year: int = 2035) -> pd.DataFrame:
-    """national.csv rows of us2023 from the BR 2023 supplement totals (AR5)."""
+#: The land sink of the central us2017 CPS, which publishes none (national_csv module docstring).
+US2017_LAND_SOURCE = (
+    "2021 CAR (US 7th National Communication) LULUCF net flux, AR4, to 2015; then its 2015 value plus "
+    "the change since 2015 of the mean of the 2016 BR high- and low-sequestration LULUCF projections "
+    "(the latest official projection in 2017), AR4, via BTR pipeline"
+)
+
+
+def us2017_central_land(vintages: pd.DataFrame, land_hist: pd.Series, years: range,
+                        variants: tuple[str, ...] = ("WM_highseq", "WM_lowseq")) -> pd.Series:
+    """History to 2015, then the change since 2015 of the 2016 BR sink (the mean of `variants`)
+    added to the 2015 value."""
+    mean = sum(us_national.category_series(vintages, "2016 BR", "LULUCF", v) for v in variants) / len(variants)
+    base = land_hist.loc[2015]
+    return pd.Series({y: land_hist.loc[y] if y <= 2015 else base + mean.loc[y] - mean.loc[2015] for y in years})
+
+
+def us2023(brvs: pd.DataFrame, unfccc_gross: pd.Series, last_year: int = 2035,
+           sinks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """national.csv rows of us2023 from the BR 2023 supplement totals (AR5); with the models' own land
+    sinks (`us_national.model_sinks`), also the land-sector series `lulucf` and `lulucf:<model>`."""
     anchors = brvs[brvs["year"] <= 2021].groupby("year")["emissions_mt"].median()
     gross = unfccc_gross[(unfccc_gross.index >= 1990) & (unfccc_gross.index <= 2021)]
     ratio_pts = anchors / gross.reindex(anchors.index)
@@ -102,4 +142,37 @@ def us2023(brvs: pd.DataFrame, unfccc_gross: pd.Series, last_year: int = 2035) -
                              "(linear between published years)"))
     median = pd.DataFrame(members).median(axis=1)
     frames.insert(1, _frame("cps", median, "median across the 2023 BR supplement IRA models"))
+    if sinks is not None:
+        frames += _us2023_land(hist, gross.reindex(hist.index), sinks, set(members), last_year)
     return pd.concat(frames, ignore_index=True)
+
+
+US2023_LAND_HISTORY = ("derived: us2023 net history minus UNFCCC Annex I gross totals (the two sources the "
+                       "history is built from), AR5")
+
+
+def _us2023_land(hist: pd.Series, gross: pd.Series, sinks: pd.DataFrame, models: set[str],
+                 last_year: int) -> list[pd.DataFrame]:
+    """`lulucf`: the land flux implied by the history (net minus the gross it is shaped on), then the
+    median of the models' own sinks; `lulucf:<model>` for every model that reports one. After 2021
+    linear between the history's last year and the published model years, like the net members."""
+    land_hist = (hist - gross).dropna()
+    last = int(land_hist.index.max())
+    ys = np.arange(last + 1, last_year + 1)
+    own = {}
+    for model, rows in sinks[sinks["model"].isin(models) & (sinks["year"] <= last_year)].groupby("model"):
+        pts = pd.concat([land_hist.loc[[last]], rows.set_index("year")["emissions_mt"]])
+        own[model] = pd.concat([land_hist, pd.Series(np.interp(ys, pts.index.values, pts.values), index=ys)])
+    stacked = pd.DataFrame(own)
+    src = (f"{US2023_LAND_HISTORY} to {last}; then the {{}} across the 2023 BR supplement IRA models' own "
+           "LULUCF sink (IAMC 'Carbon Sequestration|LULUCF', Mt CO2), linear between published years")
+    out = [_frame("lulucf", stacked.median(axis=1), src.format("median")),
+           # uncertainty.land_sink high / low: the strongest / weakest of the models' sinks in each year
+           _frame("lulucf_high", stacked.min(axis=1), src.format("strongest sink (minimum)")),
+           _frame("lulucf_low", stacked.max(axis=1), src.format("weakest sink (maximum)"))]
+    for model, series in own.items():
+        out.append(_frame(f"lulucf:{model}", series[series.index >= 2005],
+                          f"{US2023_LAND_HISTORY} to {last}; then model {model}'s own LULUCF sink in the 2023 BR "
+                          "supplement IRA runs (IAMC 'Carbon Sequestration|LULUCF', Mt CO2), linear between "
+                          "published years"))
+    return out

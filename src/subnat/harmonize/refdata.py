@@ -21,6 +21,8 @@ FILES: dict[str, str] = {
     "fips_states": "geo-nesting/addfips_states.csv",
     "climactor_keydict": "climactor-ddl/key_dict_v100_slim.csv",
     "brvs2023_totals": "us-national-projections-btr/brvs2023_total_net_emissions_by_model.csv",
+    "brvs2023_iamc": "us-national-projections-btr/brvs2023_multimodel_ira_iamc_long.csv",
+    "past_vintages_gross_ar5": "us-national-projections-btr/us_past_projection_vintages_gross_ghg_ar5.csv",
     "past_vintages_ar4": "us-national-projections-btr/us_past_projection_vintages_by_gas_ar4.csv",
 }
 

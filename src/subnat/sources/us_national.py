@@ -92,3 +92,31 @@ def net_total_series(vintages: pd.DataFrame, publication: str, scenario: str) ->
     g = gross.groupby("year")["emissions_mt"].first()
     lu = lulucf.groupby("year")["emissions_mt"].first()
     return (g + lu).dropna()
+
+
+def category_series(vintages: pd.DataFrame, publication: str, category: str, scenario: str) -> pd.Series:
+    """Year -> Mt of one vintage's total row of a category (GrossTotal, LULUCF, NetTotal); empty if absent."""
+    sel = vintages[(vintages["publication"] == publication) & (vintages["gas"] == "Total")
+                   & (vintages["category"] == category) & (vintages["scenario"] == scenario)]
+    return sel.groupby("year")["emissions_mt"].first()
+
+
+def model_sinks(iamc: pd.DataFrame, scenario: str = "IRA") -> pd.DataFrame:
+    """The models' own land sink (``Carbon Sequestration|LULUCF``, Mt CO2/yr, negative = sink) from the
+    IAMC table: columns model, year, emissions_mt (one row per model and year)."""
+    sel = iamc[(iamc["variable"] == "Carbon Sequestration|LULUCF") & (iamc["scenario"] == scenario)
+               & (iamc["region"] == "United States")]
+    out = sel.groupby(["model", "year"], as_index=False)["value"].first()
+    return out.rename(columns={"value": "emissions_mt"}).astype({"year": int})
+
+
+def read_gross_ar5(path: str | Path) -> pd.DataFrame:
+    """Past vintages' total gross GHG in AR5 (``us_past_projection_vintages_gross_ghg_ar5.csv``):
+    columns report (e.g. ``br_2021``), year, emissions_mt."""
+    _check(path)
+    raw = pd.read_csv(path, encoding="utf-8-sig")
+    raw = raw[raw["variable"] == "Total Gross GHG Emissions"]
+    out = pd.DataFrame({"report": raw["Report"], "year": raw["Year"].astype(int),
+                        "emissions_mt": raw["Emissions"].map(to_float)})
+    return out.dropna(subset=["emissions_mt"]).reset_index(drop=True)
+

@@ -44,7 +44,8 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
     out = {k: np.zeros((len(years), len(members))) for k in ("gross", "net", "o2", "o3", "o6", "coverage")}
     rows_of = {g: commitments[commitments["group"] == g] for g in groups["group"]}
     for s, m in enumerate(members):
-        nat = {int(y): float(v) for y, v in zip(national.years, national.index[m], strict=True)}
+        nat = {int(y): float(v) for y, v in zip(national.years, national.growth[m], strict=True)}  # actors' basis
+        headline = {int(y): float(v) for y, v in zip(national.years, national.index[m], strict=True)}
         for t_index, t in enumerate(years):
             delivered: dict[str, float] = {}
             reference: dict[str, float] = {}
@@ -96,7 +97,7 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                     phi = sum(sh for _, sh in shares)
                     rho_j = sum(sh * effective(j) for j, sh in shares) / phi if phi > 0 else 0.0
                 else:
-                    phi = min(1.0, covered / nat[int(t)]) if nat[int(t)] > 0 else 0.0
+                    phi = min(1.0, covered / headline[int(t)]) if headline[int(t)] > 0 else 0.0
                     rho_j = jur_net / covered if covered > 0 else 0.0
                 if companies_rule:
                     net[actor] = delivered[actor] * (1 - phi) + reference[actor] * phi * max(0.0, rate[actor] - rho_j)
@@ -121,7 +122,7 @@ def _central_levels(group: Any, rows: pd.DataFrame, national: NationalSeries, ye
     """Each target's level for ranking targets of one year (peaking: its cap), at central data and the
     first CPS member: the actor-scope emissions in the target year, covered part at the target level
     and the rest at the reference (method §4)."""
-    nat = {int(y): float(v) for y, v in zip(national.years, national.index[0], strict=True)}
+    nat = {int(y): float(v) for y, v in zip(national.years, national.growth[0], strict=True)}
     last = int(years[-1])
     levels = []
     for _, r in rows.iterrows():
