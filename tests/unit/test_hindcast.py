@@ -122,12 +122,88 @@ def test_decomposition_identity(actors, n_draws):
     assert rec["expected_p05_mt"] <= rec["expected_p50_mt"] <= rec["expected_p95_mt"]
 
 
+# The same case on two LULUCF bases: national series net (history and CPS 900 Mt = gross 1000 + land -100),
+# inventories gross. Observed: net 800 in 2016 with a land flux of -150 (gross 950), net 850 in 2017 with -50
+# (gross 900). The trend must follow the gross change (0.95, 0.90), not the net one (0.889, 0.944), nor the
+# net with national.csv's projected land flux (0.90, 0.95).
+BASIS_OBSERVED = [
+    *[r for r in OBSERVED if r["scope"] == "territorial"],
+    {"actor_id": "XTS", "year": 2016, "emissions_mt": 800.0, "scope": "national"},
+    {"actor_id": "XTS", "year": 2017, "emissions_mt": 850.0, "scope": "national"},
+    {"actor_id": "XTS", "year": 2016, "emissions_mt": -150.0, "scope": "national_lulucf"},
+    {"actor_id": "XTS", "year": 2017, "emissions_mt": -50.0, "scope": "national_lulucf"},
+]
+
+
+def basis_case(folder, observed=BASIS_OBSERVED):
+    tiny_case(folder, observed)
+    write_case(  # same actors, inventories and commitments; a net nation with a land series
+        folder,
+        actors=[{"actor_id": "S", "name": "State", "actor_type": "region"},
+                {"actor_id": "T", "name": "Other state", "actor_type": "region"},
+                {"actor_id": "C", "name": "City", "actor_type": "city", "parent_id": "S"}],
+        inventory=[{"actor_id": "S", "year": 2005, "emissions_mt": 100.0, "scope": "territorial"},
+                   {"actor_id": "S", "year": 2010, "emissions_mt": 100.0, "scope": "territorial"},
+                   {"actor_id": "T", "year": 2010, "emissions_mt": 50.0, "scope": "territorial"},
+                   {"actor_id": "C", "year": 2014, "emissions_mt": 8.0, "scope": "territorial"}],
+        commitments=[{"commitment_id": "S1", "actor_id": "S", "target_type": "absolute", "target_year": 2030,
+                      "value": 0.5, "base_year": 2005, "scope": "territorial"},
+                     {"commitment_id": "C1", "actor_id": "C", "target_type": "absolute", "target_year": 2030,
+                      "value": 0.5, "base_year": 2014, "scope": "territorial"}],
+        national={"history": {y: 900.0 for y in range(2005, 2015)},
+                  "cps": {y: 900.0 for y in range(2005, 2041)},
+                  "lulucf": {y: -100.0 for y in range(2005, 2041)}},
+        meta={"lulucf": "included", "inventory_lulucf": "excluded"},
+    )
+    return folder
+
+
+def test_trend_on_the_actors_basis_by_hand(tmp_path):
+    """Gross inventories, net nation: R_obs grows with observed net minus the observed land flux, like the
+    reference grows with the CPS minus national.csv's land series; the national row stays net."""
+    a = run(basis_case(tmp_path / "case"), scenarios=("full_implementation", "fixed_0.5"),
+            overrides=override(uncertainty__actor_data_error=False))
+    a.specs["expected"] = a.specs["fixed_0.5"]
+    pred = predict(a, [2016, 2017])
+    rows = actor_rows(a.case, pred)
+    r = rows.set_index(["actor_id", "year"])
+    assert r.loc[("S", 2016), "reference_mt"] == approx(100.0)  # 100 x (900 + 100) / (900 + 100)
+    assert r.loc[("S", 2016), "trend_mt"] == approx(95.0)  # 100 x (800 + 150) / (900 + 100)
+    assert r.loc[("S", 2017), "trend_mt"] == approx(90.0)  # 100 x (850 + 50) / 1000
+    assert r.loc[("C", 2016), "trend_mt"] == approx(7.6)  # MRY 2014 from history: 8 x 950 / 1000
+    assert r.loc[("T", 2016), "trend_mt"] == approx(47.5)  # the control against the same (gross) trend
+    assert r.loc[("S", 2017), "beat_trend"] == "true"  # 80 < 90
+    s = summary(a.case, pred, rows).set_index(["group", "year"])
+    states = s.loc[("region", 2016)]
+    assert states["miss_mt"] == approx(88.0 - 92.5)
+    assert states["national_trend_mt"] == approx(95.0 - 100.0)
+    assert states["actor_part_mt"] == approx(88.0 - 95.0 + 7.5)
+    assert states["national_trend_mt"] + states["actor_part_mt"] == approx(states["miss_mt"])
+    assert s.loc[("region", 2017), "national_trend_mt"] == approx(-10.0)
+    assert s.loc[("region_without_commitments", 2016), "actor_beyond_trend_mt"] == approx(46.0 - 47.5)
+    nation = s.loc[("national", 2016)]  # the headline basis: observed net against the net CPS
+    assert (nation["observed_mt"], nation["reference_mt"], nation["miss_mt"]) == (800.0, 900.0, -100.0)
+
+
+def test_basis_case_needs_the_observed_land_flux(tmp_path):
+    rows = [r for r in BASIS_OBSERVED if not (r["scope"] == "national_lulucf" and r["year"] == 2017)]
+    with pytest.raises(InputError) as info:
+        load_case(basis_case(tmp_path / "case", rows))
+    problems = info.value.problems
+    national_2017 = next(i for i, r in enumerate(rows) if r["scope"] == "national" and r["year"] == 2017)
+    assert [(p.file, p.line, p.column) for p in problems] == [("observed.csv", national_2017 + 2, "scope")]
+    assert "no national_lulucf row" in problems[0].message and "2017" in problems[0].message
+
+
 @pytest.mark.parametrize(("row", "column", "message"), [
     ({"actor_id": "Z", "year": 2016, "emissions_mt": 1.0, "scope": "territorial"}, "actor_id", "unknown actor"),
     ({"actor_id": "S", "year": 2016, "emissions_mt": 1.0, "scope": "national"}, "actor_id", "country"),
     ({"actor_id": "S", "year": 2016, "emissions_mt": 1.0, "scope": "scope3"}, "scope", ""),
     ({"actor_id": "S", "year": 2016, "emissions_mt": "12,5", "scope": "territorial"}, "emissions_mt", ""),
     ({"actor_id": "S", "year": 2016, "emissions_mt": 5.0, "scope": "territorial"}, "year", "duplicate"),
+    ({"actor_id": "T", "year": 2017, "emissions_mt": -1.0, "scope": "territorial"}, "emissions_mt", "negative"),
+    ({"actor_id": "XTS", "year": 2018, "emissions_mt": -1.0, "scope": "national"}, "emissions_mt", "negative"),
+    ({"actor_id": "S", "year": 2016, "emissions_mt": -9.0, "scope": "national_lulucf"}, "actor_id", "country"),
 ])
 def test_observed_bad_rows_name_file_line_column(tmp_path, row, column, message):
     folder = tiny_case(tmp_path / "case", [*OBSERVED, row])

@@ -19,6 +19,20 @@ def test_national_rows_splice_the_extension_by_its_change():
     assert (rows["scope"] == "national").all() and rows.loc[2020, "source"].startswith("derived:")
 
 
+def test_land_rows_inventory_then_net_minus_spliced_gross():
+    """The flux: the inventory's land row to its last year, then observed net - observed gross, the gross
+    spliced on a gross series by the same rule as the net rows; so net - flux is that gross exactly."""
+    net = observed.national_rows("XTS", pd.Series({2018: 90.0, 2019: 80.0}), 2019,
+                                 pd.Series({2019: 200.0, 2020: 180.0}), 2018, 2020, "inv", "ext")  # 90, 80, 72
+    gross = observed.national_rows("XTS", pd.Series({2018: 100.0, 2019: 95.0}), 2019,
+                                   pd.Series({2019: 50.0, 2020: 40.0}), 2018, 2020, "gross inv", "gross ext")  # .., 76
+    land = pd.Series({2018: -10.0, 2019: -15.0, 2020: -99.0})  # 2020 is a projection: not used
+    rows = observed.land_rows("XTS", land, net, gross, 2019, "land inv").set_index("year")
+    assert rows["emissions_mt"].to_dict() == {2018: -10.0, 2019: -15.0, 2020: pytest.approx(72.0 - 76.0)}
+    assert (rows["scope"] == "national_lulucf").all() and rows.loc[2019, "source"] == "land inv"
+    assert rows.loc[2020, "source"].startswith("derived: observed net") and "gross ext" in rows.loc[2020, "source"]
+
+
 def test_city_rows_only_from_the_same_account_and_screened():
     actors = pd.DataFrame({"actor_id": ["C1", "C2", "C3", "S"], "actor_type": ["city", "city", "city", "region"],
                            "population": [100_000, 100_000, 100_000, None]})
@@ -52,3 +66,7 @@ def test_us2017_observed_covers_the_hindcast():
         assert states <= set(observed.loc[observed["year"] == year, "actor_id"])
     nation = observed[observed["scope"] == "national"]
     assert sorted(nation["year"]) == list(range(2016, 2022))
+    # the land flux of every observed national year (the trend on the states' gross basis), cited, a sink
+    land = observed[observed["scope"] == "national_lulucf"]
+    assert sorted(land["year"]) == list(range(2016, 2022))
+    assert (land["emissions_mt"] < 0).all() and (land["source"].str.len() > 0).all()

@@ -108,13 +108,19 @@ PROGRESS = (
     Column("observed_year", "int", minimum=1900, maximum=2150),
 )
 #: observed.csv (optional): emissions observed after the case's assessment year, for the hindcast
-#: (subnat.hindcast). Actors' own emissions (scope territorial, as inventory.csv) and the national
-#: series (actor_id = the case's country, scope national, on the basis of national.csv).
-OBSERVED_SCOPES = frozenset({"territorial", "national"})
+#: (subnat.hindcast). Actors' own emissions (scope territorial, as inventory.csv), the national
+#: series (actor_id = the case's country, scope national, on the basis of national.csv) and, when
+#: the inventories' LULUCF basis differs from the nation's, the observed national LULUCF flux
+#: (scope national_lulucf, negative = a sink) that puts the hindcast's national trend on the
+#: actors' basis like national.csv's `lulucf` puts the growth index there (method §8).
+NATIONAL_LAND_SCOPE = "national_lulucf"
+OBSERVED_NATIONAL_SCOPES = frozenset({"national", NATIONAL_LAND_SCOPE})
+OBSERVED_SCOPES = frozenset({"territorial"}) | OBSERVED_NATIONAL_SCOPES
 OBSERVED = (
     Column("actor_id", required=True, nonempty=True),
     Column("year", "int", required=True, nonempty=True, minimum=1900, maximum=2150),
-    Column("emissions_mt", "float", required=True, nonempty=True, minimum=0, maximum=100_000,
+    # negative only in scope national_lulucf (a net sink); checked in _check_observed
+    Column("emissions_mt", "float", required=True, nonempty=True, minimum=-100_000, maximum=100_000,
            hint="Mt CO2e per year; a value this large is usually t or kt entered as Mt"),
     Column("scope", "enum", required=True, nonempty=True, allowed=OBSERVED_SCOPES),
     Column("source", required=True, nonempty=True),
@@ -435,7 +441,7 @@ def check_relations(case: Case) -> None:
     problems += _check_national(case)
     problems += _check_drivers(case.drivers, known)
     if case.observed is not None:
-        problems += _check_observed(case.observed, known, case.meta.country)
+        problems += _check_observed(case.observed, known, case.meta)
     if problems:
         raise InputError(problems)
     implausible = inventory_problems(case.actors, case.inventory, case.national)  # on well-formed tables only
@@ -617,23 +623,37 @@ def _check_national(case: Case) -> list[Problem]:
     return problems
 
 
-def _check_observed(observed: pd.DataFrame, known: set[str], country: str) -> list[Problem]:
-    """observed.csv: known actors (or the country for the national series), one row per actor x year x scope."""
-    name = "observed.csv"
+def _check_observed(observed: pd.DataFrame, known: set[str], meta: CaseMeta) -> list[Problem]:
+    """observed.csv: known actors (or the country for the national series), one row per actor x year x
+    scope, negative only in the land flux, and the land flux in every observed national year when the
+    inventories' LULUCF basis differs from the nation's (the hindcast's trend is on the actors' basis)."""
+    name, country = "observed.csv", meta.country
     problems = []
     for actor, scope, line in zip(observed["actor_id"], observed["scope"], observed["_line"], strict=True):
-        if scope == "national" and actor != country:
-            problems.append(Problem(name, int(line), "actor_id", f"scope national belongs to the case's country "
+        if scope in OBSERVED_NATIONAL_SCOPES and actor != country:
+            problems.append(Problem(name, int(line), "actor_id", f"scope {scope} belongs to the case's country "
                                     f"'{country}', not '{excerpt(actor)}'"))
-        elif scope != "national" and actor not in known:
+        elif scope not in OBSERVED_NATIONAL_SCOPES and actor not in known:
             problems.append(Problem(name, int(line), "actor_id",
                                     f"unknown actor '{excerpt(actor)}' (not in actors.csv; the national series "
                                     f"has actor_id '{country}' and scope national)"))
+    negative = observed[(observed["scope"] != NATIONAL_LAND_SCOPE) & (observed["emissions_mt"] < 0)]
+    for scope, value, line in zip(negative["scope"], negative["emissions_mt"], negative["_line"], strict=True):
+        problems.append(Problem(name, int(line), "emissions_mt", f"{value:g} Mt is negative: only scope "
+                                f"{NATIONAL_LAND_SCOPE} (the land flux, a sink) may be, not scope {scope}"))
     dup = observed.duplicated(["actor_id", "year", "scope"], keep="first")
     for actor, year, line in zip(observed.loc[dup, "actor_id"], observed.loc[dup, "year"], observed.loc[dup, "_line"],
                                  strict=True):
         problems.append(Problem(name, int(line), "year",
                                 f"duplicate row for actor '{excerpt(actor)}', year {int(year)}"))
+    if meta.inventory_lulucf != meta.lulucf:
+        land_years = set(observed.loc[observed["scope"] == NATIONAL_LAND_SCOPE, "year"].astype(int))
+        nation = observed[(observed["scope"] == "national") & ~observed["year"].astype(int).isin(land_years)]
+        for year, line in zip(nation["year"], nation["_line"], strict=True):
+            problems.append(Problem(name, int(line), "scope", (
+                f"national {int(year)} has no {NATIONAL_LAND_SCOPE} row: the inventories are LULUCF "
+                f"{meta.inventory_lulucf} and the nation {meta.lulucf}, so the hindcast's national trend "
+                f"needs the observed land flux of {int(year)} (method §8)")))
     return problems[:40]
 
 

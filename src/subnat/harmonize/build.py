@@ -51,11 +51,16 @@ def _national_us2017(ref: Path, last_year: int) -> pd.DataFrame:
     return national_csv.us2017(vintages, last_year)
 
 
-def _national_us2023(ref: Path, last_year: int) -> pd.DataFrame:
-    """2023 BR-supplement model totals (AR5), interpolated with the shape of UNFCCC gross totals."""
+def _unfccc_gross(ref: Path) -> pd.Series:
+    """Year -> US gross total (Mt CO2e, AR5) of the UNFCCC Annex I table."""
     un = pd.read_csv(refdata.path(ref, "unfccc_annex1"))
     un = un[un["actor_id"] == "US"]
-    gross = pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
+    return pd.Series(un["total_emissions"].values / 1e6, index=un["year"].astype(int).values)
+
+
+def _national_us2023(ref: Path, last_year: int) -> pd.DataFrame:
+    """2023 BR-supplement model totals (AR5), interpolated with the shape of UNFCCC gross totals."""
+    gross = _unfccc_gross(ref)
     totals = us_national.read_brvs_totals(refdata.path(ref, "brvs2023_totals"))
     sinks = us_national.model_sinks(us_national.read_iamc(refdata.path(ref, "brvs2023_iamc")))
     return national_csv.us2023(totals, gross, last_year, sinks)
@@ -462,8 +467,18 @@ def _observed(spec: CaseSpec, ref: Path, actors: pd.DataFrame, inventory: pd.Dat
         "USA", car, observed.CAR2021_LAST_INVENTORY_YEAR, extension, first, last,
         "2021 CAR (US 7th National Communication) inventory, net GHG incl. LULUCF, AR4, via BTR pipeline",
         "us2023 national history (2023 BR supplement net GHG, AR5)")
+    # the land flux that puts the hindcast's national trend on the gross basis of the state inventories
+    gross = observed.national_rows(
+        "USA", us_national.category_series(vintages, "2021 CAR", "GrossTotal", "WM"),
+        observed.CAR2021_LAST_INVENTORY_YEAR, _unfccc_gross(ref), first, last,
+        "2021 CAR (US 7th National Communication) inventory, gross GHG excl. LULUCF, AR4, via BTR pipeline",
+        "UNFCCC Annex I gross totals (AR5; the gross series the us2023 history is shaped on)")
+    land = observed.land_rows(
+        "USA", us_national.category_series(vintages, "2021 CAR", "LULUCF", "WM_highseq"), nation, gross,
+        observed.CAR2021_LAST_INVENTORY_YEAR,
+        "2021 CAR (US 7th National Communication) inventory, LULUCF net flux, AR4, via BTR pipeline")
     parts = [observed.state_rows(epa, states, first, last),
-             observed.city_rows(citywide, inventory, actors, first, last), nation]
+             observed.city_rows(citywide, inventory, actors, first, last), nation, land]
     return pd.concat(parts, ignore_index=True).sort_values(["actor_id", "year"]).reset_index(drop=True)
 
 

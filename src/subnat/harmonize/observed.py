@@ -16,7 +16,16 @@ Rows (``actor_id, year, emissions_mt, scope, source``), years after the case's l
   the case's history comes from); 2020–2021 are not in an AR4 inventory at hand, so they continue
   the 2019 value with the year-on-year change of the us2023 case's net history (2023 BR
   supplement, AR5): ``N(t) = N_CAR(2019) * H23(t) / H23(2019)``. The growth of an AR5 series
-  differs from the AR4 growth only through the change of the gas mix between the two years.
+  differs from the AR4 growth only through the change of the gas mix between the two years;
+- **the national land flux** (actor_id = the case country, scope ``national_lulucf``): the hindcast's
+  national trend is formed on the actors' basis (the state inventories are gross), observed gross =
+  observed net − this flux, the rule ``NationalSeries.growth`` applies to the CPS. For us2017: the
+  2021 CAR LULUCF rows 2016–2019 (the history of both land-sink variants, identical there; net =
+  GrossTotal + LULUCF in that table). 2020–2021 by the same splice rule as the net rows, applied to
+  the gross total: ``G(t) = G_CAR(2019) * U(t) / U(2019)`` with U the UNFCCC Annex I gross totals
+  (AR5, the gross series the us2023 history is shaped on, i.e. us2023's own actor basis), and the
+  flux is the spliced net minus the spliced gross, so observed gross 2020–2021 grows with the
+  reported gross change and not with the (interpolated) net.
 """
 
 from __future__ import annotations
@@ -86,6 +95,26 @@ def national_rows(country: str, inventory: pd.Series, last_inventory_year: int, 
     years = sorted(values)
     return pd.DataFrame({"actor_id": country, "year": years, "emissions_mt": [round(values[y], 2) for y in years],
                          "scope": "national", "source": [sources[y] for y in years]})[COLUMNS]
+
+
+def land_rows(country: str, land: pd.Series, net: pd.DataFrame, gross: pd.DataFrame, last_inventory_year: int,
+              land_source: str) -> pd.DataFrame:
+    """National LULUCF flux (scope ``national_lulucf``) in the years of ``net``: ``land`` up to
+    ``last_inventory_year``, later the observed net minus the observed gross (both ``national_rows``,
+    the gross spliced on a gross series), so net - flux reproduces that gross exactly."""
+    net_by_year = net.set_index("year")
+    gross_by_year = gross.set_index("year")
+    values, sources = {}, {}
+    for year in net_by_year.index:
+        if year <= last_inventory_year and year in land.index:
+            values[year], sources[year] = float(land.loc[year]), land_source
+        elif year > last_inventory_year and year in gross_by_year.index:
+            values[year] = float(net_by_year.at[year, "emissions_mt"]) - float(gross_by_year.at[year, "emissions_mt"])
+            sources[year] = (f"derived: observed net (this file's scope national row of {year}) minus observed "
+                             f"gross ({gross_by_year.at[year, 'source'].removeprefix('derived: ')})")
+    years = sorted(values)
+    return pd.DataFrame({"actor_id": country, "year": years, "emissions_mt": [round(values[y], 2) for y in years],
+                         "scope": "national_lulucf", "source": [sources[y] for y in years]})[COLUMNS]
 
 
 def read_citywide(paths: list) -> pd.DataFrame:

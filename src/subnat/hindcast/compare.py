@@ -13,9 +13,16 @@ so national trend + actor part = O - P. The same split with D = the full potenti
 the full-implementation pathway. Sums run over the actors observed in that year only. D here is
 R - P: the expected delivery, plus the small mean effect of the lognormal data-error draws.
 
+N_obs is on the actors' inventory basis, the basis R's growth index is formed on
+(`NationalSeries.growth`, method §8): with gross inventories and a net nation, observed net minus
+the observed land flux (observed.csv scope `national_lulucf`; in the years of the case's history,
+national.csv's `history` minus its central `lulucf`). So the national-trend part compares the
+observed gross trend with the CPS's gross trend, and the land sink's change stays out of it.
+
 hindcast_summary.csv groups: `region`, `city` (actors with commitments), `region_without_commitments`
-(a control: observed, trend and departure from it only) and `national` (observed net national
-emissions vs the case's CPS: `reference_mt` is the CPS, `miss_mt` observed minus CPS).
+(a control: observed, trend and departure from it only) and `national` (observed national emissions
+on the national basis, net for the US cases, vs the case's headline CPS: `reference_mt` is the CPS,
+`miss_mt` observed minus CPS).
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from subnat.case.load import Case
+from subnat.aggregate.national import basis_sign
+from subnat.case.load import NATIONAL_LAND_SCOPE, Case
 from subnat.hindcast.predict import SCOPE, Predictions
 
 ROW_COLUMNS = [
@@ -41,14 +49,45 @@ GROUPS = ("region", "city")
 
 
 def national_observed(case: Case) -> pd.Series:
-    """Year -> national emissions: observed.csv's national rows, else the case's history."""
+    """Year -> national emissions on the national basis: observed.csv's national rows, else the case's
+    history (the `national` summary row: observed against the headline CPS)."""
+    return _observed_or_history(case, "national", "history")
+
+
+def national_observed_actor_basis(case: Case) -> pd.Series:
+    """Year -> national emissions on the actors' inventory basis, the series N_obs of the national-trend
+    counterfactual: national + sign x land flux, the rule of `NationalSeries.growth` (observed rows in
+    observed years, national.csv's `history` and central `lulucf` in the history's years); the national
+    series itself when both bases agree. A year without the land flux is left out (NaN), never mixed."""
+    sign = basis_sign(case)
+    nation = national_observed(case)
+    if not sign:
+        return nation
+    land = _observed_or_history(case, NATIONAL_LAND_SCOPE, "lulucf", within=_history_years(case))
+    return (nation + sign * land.reindex(nation.index)).dropna()
+
+
+def _history_years(case: Case) -> set[int]:
+    """Years of national.csv's `history` not overridden by an observed national row."""
     nat = case.national
-    series = nat[nat["series"] == "history"].set_index("year")["emissions_mt"].astype(float)
+    years = set(nat.loc[nat["series"] == "history", "year"].astype(int))
     if case.observed is not None:
-        obs = case.observed[case.observed["scope"] == "national"].set_index("year")["emissions_mt"].astype(float)
-        series = obs.combine_first(series)
-    series.index = series.index.astype(int)
-    return series.sort_index()
+        years -= set(case.observed.loc[case.observed["scope"] == "national", "year"].astype(int))
+    return years
+
+
+def _observed_or_history(case: Case, scope: str, series: str, within: set[int] | None = None) -> pd.Series:
+    """Year -> observed.csv's rows of `scope`, else national.csv's `series` (only `within` those years)."""
+    nat = case.national
+    out = nat[nat["series"] == series].set_index("year")["emissions_mt"].astype(float)
+    out.index = out.index.astype(int)
+    if within is not None:
+        out = out[out.index.isin(within)]
+    if case.observed is not None:
+        obs = case.observed[case.observed["scope"] == scope].set_index("year")["emissions_mt"].astype(float)
+        obs.index = obs.index.astype(int)
+        out = obs.combine_first(out)
+    return out.sort_index()
 
 
 def _latest_inventory(case: Case, actors: set[str]) -> pd.DataFrame:
@@ -65,7 +104,7 @@ def actor_rows(case: Case, pred: Predictions) -> pd.DataFrame:
         observed = pd.DataFrame(columns=["actor_id", "year", "emissions_mt", "scope", "source"])
     obs = observed[observed["scope"] == SCOPE].set_index(["actor_id", "year"])
     info = case.actors.set_index("actor_id")
-    nation = national_observed(case)
+    nation = national_observed_actor_basis(case)
     predicted = pred.actors.assign(has_commitment=True)
     others = sorted(set(obs.index.get_level_values(0)) - set(predicted["actor_id"]))
     control = _latest_inventory(case, set(others)).assign(has_commitment=False)

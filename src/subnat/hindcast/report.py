@@ -98,9 +98,11 @@ def section(rows: pd.DataFrame, summary: pd.DataFrame, figure: str | Path | None
             inside = int((sel["inside_90"] == "true").sum())
             cover.append(f"- {label.capitalize()}, every observed year ({sel['year'].min()}-{sel['year'].max()}): "
                          f"{inside} of {len(sel)} actor-years inside ({100 * inside / len(sel):.0f} %).")
-    out += [*cover, "", "Actors' inventories are gross and the national trend is net (as in the reference, "
-            "method §3): the states without commitments, measured against the same trend, show what that basis "
-            "difference and the common trend leave.", ""]
+    out += [*cover, "", "The national trend is on the actors' inventory basis, like the reference's growth index "
+            "(method §3 and §8: with gross inventories and a net nation, observed net national emissions minus the "
+            "observed land flux), so the land sink's change is in neither part; the national row compares the "
+            "headline CPS with observed national emissions on its own basis. The states without commitments, "
+            "measured against the same trend, show what the common trend leaves.", ""]
     nation = summary[summary["group"] == "national"]
     for year in KEY_YEARS:
         s = _row(summary, "region", year)
