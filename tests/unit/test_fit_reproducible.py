@@ -29,8 +29,7 @@ root = sys.argv[1]
 files = [f"{root}/tests/data/config.expected.yaml", f"{root}/tests/data/achievement_fast.yaml"]
 settings = resolve_settings(config.load(files)["achievement"])
 settings["progress"] = f"{root}/tests/data/progress_small.csv"
-agg = pd.read_csv(f"{root}/src/subnat/data/progress/aggregates.csv")
-d = M.prepare(load(settings["progress"]), agg, settings)
+d = M.prepare(load(settings["progress"]), settings)
 idata = M.sample(M.build(d, settings), settings, 123)
 digest = hashlib.sha256()
 for name in sorted(idata.posterior.data_vars):

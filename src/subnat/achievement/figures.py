@@ -1,4 +1,7 @@
-"""Figures of the achievement model: prior and posterior predictive checks, held-out coverage."""
+"""Figures of the achievement model: prior and posterior predictive checks by actor type, and
+the held-out coverage of every check. The checked quantity is the observed level relative to its
+counterfactual, log(e / b): what the likelihood models (the ratio r is unstable where b - t is small).
+"""
 
 from __future__ import annotations
 
@@ -10,87 +13,75 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from subnat.achievement.model import CATEGORIES, TYPES, ModelData
+from subnat.achievement.model import PARAMS, TYPES, ModelData, simulate_levels
 
 
-def _shares(cat: np.ndarray) -> np.ndarray:
-    return np.array([(cat == k).mean() for k in range(3)])
+def _by_type(d: ModelData, rep: np.ndarray, path: Path, title: str) -> None:
+    """Observed log(e / b) (black) against replicated data (grey band 5-95 % of the replicated
+    quantiles), one panel per actor type."""
+    fig, axes = plt.subplots(1, len(TYPES), figsize=(12, 3.6))
+    qs = np.linspace(0.05, 0.95, 19)
+    for ax, (ti, t) in zip(axes, enumerate(TYPES), strict=True):
+        sel = d.type_idx == ti
+        if not sel.any():
+            ax.set_axis_off()
+            continue
+        obs = np.log(d.e[sel] / d.b[sel])
+        sim = np.log(np.maximum(rep[sel], 1e-6) / d.b[sel][:, None])
+        sq = np.quantile(sim, qs, axis=0)  # (q, samples)
+        ax.fill_between(qs, np.quantile(sq, 0.05, axis=1), np.quantile(sq, 0.95, axis=1),
+                        color="0.7", label="replicated (5-95 %)")
+        ax.plot(qs, np.quantile(obs, qs), "k-", lw=1.8, label="observed")
+        ax.set_title(f"{t} (n = {int(sel.sum())})")
+        ax.set_xlabel("quantile")
+    axes[0].set_ylabel("log(observed level / counterfactual)")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def prior_predictive(model, d: ModelData, path: Path, draws: int, seed: int) -> None:
-    """Category shares implied by the priors alone, by actor type (are the priors sensible?)."""
+    """Observations replicated from the priors alone (are the priors sensible?)."""
     import pymc as pm
 
     with model:
-        pp = pm.sample_prior_predictive(draws=draws, random_seed=seed, var_names=["y", "r_partial"])
-    y = np.asarray(pp.prior_predictive["y"]).reshape(-1, len(d.cat))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    ax = axes[0]
-    for ti in range(len(TYPES)):
-        sel = d.type_idx == ti
-        if not sel.any():
-            continue
-        sh = np.array([_shares(row[sel]) for row in y])
-        for k in range(3):
-            ax.violinplot(sh[:, k], positions=[k * 4 + ti], widths=0.8, showmedians=True)
-    ax.set_xticks([k * 4 + 1 for k in range(3)], CATEGORIES)
-    ax.set_ylabel("share of observations (prior predictive)")
-    ax.set_title("Prior predictive: outcome shares\n(violins left to right: region, city, company)")
-    rp = np.asarray(pp.prior_predictive["r_partial"]).ravel()
-    axes[1].hist(rp, bins=40, color="0.5")
-    axes[1].set_xlabel("r among partial outcomes (prior predictive)")
-    axes[1].set_title("Prior predictive: partial delivery")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+        pr = pm.sample_prior_predictive(draws=draws, random_seed=seed,
+                                        var_names=[p for p in PARAMS if p in model.named_vars])
+    post = {k: np.asarray(pr.prior[k].values).reshape(-1, *pr.prior[k].shape[2:])
+            for k in pr.prior.data_vars}
+    rep = simulate_levels(post, d, np.random.default_rng(seed))
+    _by_type(d, rep, path, "Prior predictive: quantiles of log(e / b) by actor type")
 
 
-def posterior_predictive(d: ModelData, f: np.ndarray, path: Path) -> None:
-    """Observed vs posterior predictive outcome shares by data source (f: obs x draws)."""
-    fig, ax = plt.subplots(figsize=(9, 4.4))
-    obs_cat = d.cat
-    pred_cat = np.where(f <= 0, 0, np.where(f >= 1, 2, 1))
-    srcs = sorted(set(d.src_idx))
-    for j, s in enumerate(srcs):
-        sel = d.src_idx == s
-        for k in range(3):
-            sh = (pred_cat[sel] == k).mean(axis=0)
-            x = j * 4 + k
-            ax.vlines(x, np.quantile(sh, 0.05), np.quantile(sh, 0.95), color="C0", lw=6, alpha=0.5)
-            ax.plot(x, (obs_cat[sel] == k).mean(), "kD", ms=6)
-    ax.set_xticks([j * 4 + k for j in range(len(srcs)) for k in range(3)],
-                  [f"{c}" for _ in srcs for c in CATEGORIES], fontsize=7)
-    for j, s in enumerate(srcs):
-        ax.text(j * 4 + 1, -0.16, d.sources[s], ha="center", va="top", fontsize=8,
-                transform=ax.get_xaxis_transform())
-    ax.set_ylabel("share of observations")
-    ax.set_title("Posterior predictive check: bars 5-95 % of replicated shares, diamonds observed")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+def posterior_predictive(d: ModelData, rep: np.ndarray, path: Path) -> None:
+    """Posterior predictive check by actor type (rep: obs x draws of the observed level)."""
+    _by_type(d, rep, path, "Posterior predictive: quantiles of log(e / b) by actor type "
+                           "(new latent delivery and error per observation)")
 
 
-def holdout(f: np.ndarray, y: np.ndarray, types: np.ndarray, pit: np.ndarray, path: Path) -> None:
-    """Held-out observations (r clipped to [0, 1]) against their 50 % and 90 % intervals, and the
-    randomised PIT histogram (flat when the predictions are calibrated)."""
-    order = np.argsort(np.median(f, axis=1))
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(13, 4), width_ratios=[2.2, 1])
-    ax2.hist(pit, bins=10, range=(0, 1), color="0.5", edgecolor="white")
-    ax2.axhline(len(pit) / 10, color="k", ls="--", lw=1)
-    ax2.set_xlabel("randomised PIT of held-out observations")
-    ax2.set_title("Calibration (dashed: uniform)")
-    x = np.arange(len(order))
-    for p, lw in ((0.9, 1.5), (0.5, 4)):
-        lo = np.quantile(f[order], (1 - p) / 2, axis=1)
-        hi = np.quantile(f[order], (1 + p) / 2, axis=1)
-        ax.vlines(x, lo, hi, color="C0", lw=lw, alpha=0.5, label=f"{int(p * 100)} % interval")
-    colors = {t: f"C{i + 1}" for i, t in enumerate(TYPES)}
-    for t in TYPES:
-        sel = types[order] == t
-        ax.plot(x[sel], y[order][sel], "o", ms=3, color=colors[t], label=f"observed ({t})")
-    ax.set_xlabel("held-out observation (sorted by predictive median)")
-    ax.set_ylabel("delivered fraction f (r clipped)")
-    ax.legend(fontsize=7, ncol=3)
+def holdout(d: ModelData, preds: dict[str, np.ndarray], path: Path) -> None:
+    """Coverage of the 50 % and 90 % predictive intervals of held-out levels, per check and type."""
+    fig, axes = plt.subplots(1, len(preds), figsize=(4 * len(preds), 3.4), squeeze=False)
+    for ax, (check, pred) in zip(axes[0], preds.items(), strict=True):
+        held = np.isfinite(pred).all(axis=1)
+        groups = ["all", *TYPES]
+        for k, p in enumerate((0.5, 0.9)):
+            lo = np.quantile(pred[held], (1 - p) / 2, axis=1)
+            hi = np.quantile(pred[held], (1 + p) / 2, axis=1)
+            inside = (d.e[held] >= lo) & (d.e[held] <= hi)
+            cov = [inside.mean() if g == "all" else
+                   inside[d.type_idx[held] == TYPES.index(g)].mean()
+                   if (d.type_idx[held] == TYPES.index(g)).any() else np.nan for g in groups]
+            ax.bar(np.arange(len(groups)) + (k - 0.5) * 0.38, cov, width=0.36,
+                   color=("C0", "C1")[k], label=f"{int(p * 100)} % interval")
+            ax.axhline(p, color=("C0", "C1")[k], ls="--", lw=1)
+        ax.set_xticks(range(len(groups)), groups)
+        ax.set_ylim(0, 1)
+        ax.set_title(check.replace("_", " "), fontsize=9)
+    axes[0][0].set_ylabel("held-out coverage (dashed: nominal)")
+    axes[0][0].legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -30,6 +30,15 @@ def write_posterior(idata: Any, path: str | Path, attrs: dict[str, Any]) -> None
     idata.to_netcdf(str(path))
 
 
+def keep_variables(idata: Any, names: list[str]) -> Any:
+    """InferenceData with only the named posterior variables (the per-observation latents would
+    make posterior.nc grow with the data and are not needed for predictions)."""
+    keep = [n for n in names if n in idata.posterior]
+    out = idata.copy()
+    out.posterior = idata.posterior[keep]
+    return out
+
+
 def read_posterior(path: str | Path, names: list[str]) -> tuple[dict[str, np.ndarray], dict]:
     """(draws with chain and draw stacked, by variable; posterior attrs decoded)."""
     idata = _az().from_netcdf(str(path))

@@ -172,14 +172,16 @@ def _achievement(commitments: pd.DataFrame, settings: MethodSettings, posterior:
     n_draws, seed = settings.draws, settings.seed
     if commitments.empty:
         return np.zeros((0, n_draws))
-    table = commitments[["commitment_id", "actor_type", "target_type", "value", "base_year", "target_year",
-                         "status"]].copy()
+    # actor_id: the targets of one actor share its latent delivery draw (method §9)
+    table = commitments[["commitment_id", "actor_id", "actor_type", "target_type", "value", "base_year",
+                         "target_year", "status"]].copy()
     # the model's data source of each commitment (a citation string is not a source: config maps types)
     mapping = settings.prediction_sources
     table["source"] = [mapping[t] if mapping[t] != "new" else f"new:{t}" for t in table["actor_type"]]
     if settings.uncertainty.achievement:
-        return np.asarray(draw_fractions(posterior, table, n_draws, rnd.sub_seed(seed, "achievement")), float)
-    mean = np.asarray(mean_fractions(posterior, table), float)
+        return np.asarray(draw_fractions(posterior, table, n_draws, rnd.sub_seed(seed, "achievement"),
+                                         settings.achievement_options), float)
+    mean = np.asarray(mean_fractions(posterior, table, settings.achievement_options), float)
     return np.repeat(mean[:, None], n_draws, axis=1)
 
 

@@ -78,6 +78,8 @@ class MethodSettings:
     overlap: OverlapSettings
     uncertainty: UncertaintySettings
     prediction_sources: Mapping[str, str]  # achievement.prediction_sources: actor type -> model source
+    # achievement.engine_fraction and achievement.correlation.*: how predict.draw_fractions draws
+    achievement_options: Mapping[str, Any]
     consistency_tolerance: float  # checks.consistency_tolerance
     max_join_jump: float  # checks.max_join_jump
 
@@ -130,6 +132,9 @@ def method_settings(config: Mapping[str, Any]) -> MethodSettings:
             achievement=bool(cfg(config, "uncertainty.achievement")),
         ),
         prediction_sources=dict(cfg(config, "achievement.prediction_sources")),
+        achievement_options={"engine_fraction": cfg(config, "achievement.engine_fraction"),
+                             "per_actor": bool(cfg(config, "achievement.correlation.per_actor")),
+                             "type_shock_sd": float(cfg(config, "achievement.correlation.type_shock_sd"))},
         consistency_tolerance=float(cfg(config, "checks.consistency_tolerance")),
         max_join_jump=float(cfg(config, "checks.max_join_jump")),
     )

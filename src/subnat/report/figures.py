@@ -309,7 +309,7 @@ def delivered_fraction_by_type(posterior: str | Path, sources: dict[str, str] | 
     from subnat.achievement.predict import Predictors, load_posterior, simulate
 
     post, attrs = load_posterior(Path(posterior))
-    n = len(post["cut0"])
+    n = len(post["mu"])
     sources = sources if sources is not None else dict.fromkeys(TYPES, "new")
     rows = []
     for actor_type, source in sources.items():
