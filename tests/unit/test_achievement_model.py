@@ -237,10 +237,12 @@ def _fast_settings() -> dict:
 @pytest.mark.slow
 def test_parameter_recovery_on_simulated_data():
     """Simulate 600 observations from known mu, tau and sigma (no type or source effects), fit
-    the full model: the truth lies inside the 90 % posterior interval (quantiles of the truth
-    printed; measured 0.09 to 0.90). OPEN: tau of type 0 sits at its 9 % quantile, and with seed
-    13 two type means fell outside (quantiles 0.98 and 0.06): the type means may be
-    overconfident; simulation-based calibration over many seeds should settle it."""
+    the full model: the truth lies inside the 99 % posterior interval of each of the 9 quantities
+    (quantiles of the truth printed; measured 0.09 to 0.90 with this seed). The gate is the 99 %
+    interval, not the 90 % one, so the test is far from its edge: a wrong sign or a lost term puts
+    the truth at quantile 0 or 1, while a 90 % gate on 9 quantities fails for a correct model in
+    about 60 % of seeds. OPEN: with seed 13 two type means sat at quantiles 0.98 and 0.06, so the type
+    means may be somewhat overconfident; simulation-based calibration over many seeds should settle it."""
     from subnat.achievement import posterior as P
 
     mu, tau, sigma = 0.6, 0.4, 0.08
@@ -254,7 +256,7 @@ def test_parameter_recovery_on_simulated_data():
     checks |= {f"sigma {k}": (post["sigma_obs"][:, k], sigma) for k in range(3)}
     q = {k: float((v < truth).mean()) for k, (v, truth) in checks.items()}
     print(q)
-    assert all(0.05 < v < 0.95 for v in q.values()), q
+    assert all(0.005 < v < 0.995 for v in q.values()), q
 
 
 def toy_progress(path: Path, n: int = 120, seed: int = 3) -> Path:
