@@ -38,7 +38,7 @@ def test_engine_equals_loop_reference_on_synthetic_case(synthetic):
     settings, case, national, screened, years, prepared, index, draws = synthetic
     n = 4
     first = ScenarioDraws(draws.members[:n], draws.data_factor, draws.delivered_fraction)
-    fast = aggregate_draws(prepared, index, first)
+    fast = aggregate_draws(prepared, index, first, np.arange(len(years)))
     slow = naive.aggregate(case, screened, national, years, settings,
                            naive.DrawArrays(draws.members[:n], draws.data_factor(0, n), draws.delivered_fraction(0, n)))
     for key, expected in slow.items():
@@ -93,8 +93,9 @@ def test_engine_equals_loop_reference_with_projection_and_growth_error(synthetic
     if "growth" not in sources:
         varied["growth_sd"], varied["growth_z"], raw["growth_eps"] = None, None, None
     members = draws.members[:n]
+    every_year = np.arange(len(years))  # the avoided-growth split is computed at reporting years only
     fast = aggregate_draws(prepared, index, ScenarioDraws(members, draws.data_factor, draws.delivered_fraction,
-                                                          **varied))
+                                                          **varied), every_year)
     slow = naive.aggregate(case, screened, national, years, settings,
                            naive.DrawArrays(members, draws.data_factor(0, n), draws.delivered_fraction(0, n), **raw))
     for key, expected in slow.items():
@@ -121,7 +122,7 @@ def test_no_pathway_means_no_impact_whatever_the_reference_draw(synthetic):
 
 
 def prepared_on_path(prepared, screened):
-    """(G, T) on-path mask in screened order, from the engine's arrays (k X where a pathway applies)."""
+    """(G, T) on-path mask in screened order, from the engine's first pathway year per group."""
     inverse = np.argsort(prepared.order)
-    on = (prepared.groups.path_reference[0] != 0).T  # (G, T) engine order
+    on = np.arange(prepared.n_years)[None, :] >= prepared.groups.path_start[:, None]  # engine order
     return on[inverse]

@@ -77,7 +77,8 @@ class Result:
     o6: np.ndarray
     coverage: np.ndarray
     cps: np.ndarray
-    avoided: np.ndarray | None = None  # (T, S) part of the net reduction that is avoided growth
+    avoided: np.ndarray | None = None  # (T, S) part of the net reduction that is avoided growth (NaN
+    #                                    except at the reporting years: computed only there)
     by_group: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -99,9 +100,10 @@ class GroupArrays(NamedTuple):
     unscaled_pathway: np.ndarray  # (M, T, J) k PB
     cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
     governing_row: np.ndarray  # (T, G) commitments row governing each year
-    path_reference: np.ndarray  # (M, T, G) k X where a pathway applies, else 0 (there the pathway moves with X)
-    cap_reference: np.ndarray  # (M, T, J) k X of the special groups
-    anchor_level: np.ndarray  # (T, G) k x the reference's anchor level (latest inventory): avoided growth is above it
+    coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
+    path_start: np.ndarray  # (G,) first year index where a target's pathway applies (before: the pathway is
+    #                         the reference and moves with it), n_years if never
+    anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
     ref_index: np.ndarray  # (G,) position of the reference year in the national years, -1: own reference
     first_index: int  # position of the first case year in the national years
 
@@ -172,7 +174,6 @@ class DrawValues(NamedTuple):
     effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
     ratio: np.ndarray  # (G,) perturbed over unperturbed reference (projection and growth error)
     inverse_anchor: np.ndarray  # (G,) 1 / projection factor at the group's reference year, for the draw
-    avoided_share: np.ndarray  # (G,) share of the potential that is avoided growth
 
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
@@ -309,6 +310,8 @@ class Prepared:
         on_path = paths.on_path if paths.on_path is not None else np.ones((n, paths.X.shape[1]), dtype=bool)
         ref_index = paths.ref_index if paths.ref_index is not None else np.full(n, -1, dtype=np.int64)
         ref_level = paths.ref_level if paths.ref_level is not None else np.zeros(n)
+        coverage = (paths.row_coverage if paths.row_coverage is not None
+                    else np.zeros(int(paths.gov.max(initial=-1)) + 1))
         self.order = order
         self.n_groups, self.n_years = len(order), paths.X.shape[1]
         self.structure = st
@@ -319,9 +322,9 @@ class Prepared:
             unscaled_pathway=_member_major(pb * kw[special]),
             cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
             governing_row=np.ascontiguousarray(paths.gov[order].T),
-            path_reference=_member_major(paths.X[order] * (kw * on_path[order][:, :, None])),
-            cap_reference=_member_major(paths.X[rows] * kw[special]),
-            anchor_level=np.ascontiguousarray((paths.kw[order] * ref_level[order, None]).T),
+            coverage=coverage,
+            path_start=_path_start(on_path[order]),
+            anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
             first_index=int(paths.first_index),
         )
@@ -376,6 +379,15 @@ class Prepared:
         return out
 
 
+def _path_start(on_path: np.ndarray) -> np.ndarray:
+    """(G,) first year on a pathway; a pathway, once started, runs to the last year (pathways.py)."""
+    start = np.where(on_path.any(axis=1), np.argmax(on_path, axis=1), on_path.shape[1]).astype(np.int64)
+    after = np.arange(on_path.shape[1])[None, :] >= start[:, None]
+    if not np.array_equal(after, on_path):
+        raise ValueError("a pathway stops before the last year (bug)")
+    return start
+
+
 def _member_major(values: np.ndarray) -> np.ndarray:
     """(G, T, M) -> contiguous (M, T, G)."""
     return np.ascontiguousarray(values.transpose(2, 1, 0))
@@ -396,7 +408,7 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
                    unit_reference=np.empty(n_units), unit_delivered=np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
                    effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
-                   inverse_anchor=np.ones(n_groups), avoided_share=np.zeros(n_groups))
+                   inverse_anchor=np.ones(n_groups))
     in_projection = projection.in_national_projection
     subtract_flagged = projection.subtract
     totals, group_values = out.totals, out.group_values
@@ -417,12 +429,10 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
                     o6 += _group_net(g, tree.unit_of_group, v)
             if subtract_flagged:
                 o6 = 0.0
-            avoided = 0.0  # net reduction from the reference down to the latest inventory level (§8 split)
-            share = v.avoided_share
-            for g in range(n_groups):
-                if share[g] > 0 and (subtract_flagged or not in_projection[t, g]):
-                    avoided += share[g] * _group_net(g, tree.unit_of_group, v)
             r = draws.report_slot[t]
+            avoided = np.nan  # the split of the net reduction (summary.csv), at reporting years only
+            if r >= 0:
+                avoided = _avoided(groups, draws, tree.unit_of_group, in_projection[t], subtract_flagged, t, s, v)
             if r >= 0:
                 for g in range(n_groups):
                     group_values[0, r, s, g] = v.reference[g]
@@ -487,38 +497,53 @@ def _exp(x):
 
 @numba.njit(cache=True, nogil=True)
 def _group_impacts(groups, draws, m, t, s, v):
-    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX_path) - kPB, e (kV + (R-1) kX)),
-    delivered = fraction x potential; R the draw's reference ratio (1 without projection or growth
-    error: the pathway is anchored on data and targets and does not move with it, except where no
-    pathway applies and the pathway is the reference). Also the share of each potential that is
-    avoided growth: the part of [pathway, reference] above the anchor level e kL."""
+    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) - kPB,
+    e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's reference ratio (1 without
+    projection or growth error). The pathway is anchored on data and targets and does not move with R,
+    except before a pathway applies, where the pathway is the reference (kX = w X x coverage)."""
     xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
     kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
-    kx, kxc, kl = groups.path_reference[m, t], groups.cap_reference[m, t], groups.anchor_level[t]
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
-    share = v.avoided_share
+    coverage, path_start = groups.coverage, groups.path_start
+    constant = draws.constant_fraction
+    varied = draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0
+    by_row = len(fraction) > 0
     for g in range(len(xw)):
-        r = ratio[g]
-        reference[g] = e[g] * (r * xw[g])
-        potential[g] = e[g] * (ku[g] + (r - 1.0) * kx[g])
+        if varied:
+            r = ratio[g]
+            reference[g] = e[g] * (r * xw[g])
+            shift = (r - 1.0) * (xw[g] * coverage[gov[g]]) if t >= path_start[g] else 0.0
+            p = max(e[g] * (ku[g] + shift), 0.0)
+        else:
+            reference[g] = e[g] * xw[g]
+            p = max(e[g] * ku[g], 0.0)
+        potential[g] = p
+        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
     for j, g in enumerate(groups.special):
-        potential[g] = max(potential[g] - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kxc[j]))
-    np.maximum(potential, 0.0, potential)
-    for g in range(len(xw)):
-        share[g] = 0.0
-        if potential[g] > 0:
-            share[g] = min(potential[g], max(0.0, e[g] * (ratio[g] * kx[g] - kl[g]))) / potential[g]
-    for j, g in enumerate(groups.special):
-        if potential[g] > 0:
-            share[g] = min(potential[g], max(0.0, e[g] * (ratio[g] * kxc[j] - kl[g]))) / potential[g]
-    if len(fraction):
-        for g in range(len(xw)):
-            delivered[g] = potential[g] * fraction[gov[g]]
-    else:
-        constant = draws.constant_fraction
-        for g in range(len(xw)):
-            delivered[g] = potential[g] * constant
+        r = ratio[g] if varied else 1.0
+        kx = xw[g] * coverage[gov[g]]
+        shift = (r - 1.0) * kx if t >= path_start[g] else 0.0
+        p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (r - 1.0) * kx), 0.0)
+        potential[g] = p
+        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+
+
+@numba.njit(cache=True, nogil=True)
+def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s, v):  # noqa: PLR0913
+    """The part of the net reduction that avoids growth: per group the part of [pathway, reference]
+    above the anchor level (latest inventory) e w L coverage, as a share of the potential, times the
+    group's net impact (method §8 split); groups whose net the O6 rule removes do not count."""
+    e, gov, coverage = draws.data_factor[s], groups.governing_row[t], groups.coverage
+    total = 0.0
+    for g in range(len(v.potential)):
+        p = v.potential[g]
+        if p <= 0 or not (subtract_flagged or not in_projection[g]):
+            continue
+        k = coverage[gov[g]]
+        above = min(p, max(0.0, k * (v.reference[g] - e[g] * groups.anchor[g])))
+        total += above / p * _group_net(g, unit_of_group, v)
+    return total
 
 
 @numba.njit(cache=True, nogil=True)

@@ -41,6 +41,7 @@ class Pathways:
     ref_index: np.ndarray | None = None  # (G,) position of ref_year in the national years, -1 for own references
     first_index: int = 0  # position of years[0] in the national years
     ref_level: np.ndarray | None = None  # (G,) the reference's anchor level (normally the latest inventory)
+    row_coverage: np.ndarray | None = None  # coverage of each commitments row, indexed like `gov`
 
     def special_groups(self) -> np.ndarray:
         """(G,) bool: groups with unscaled levels or peaking caps (computed in full by the engine)."""
@@ -89,7 +90,16 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     rows = _governing_rows(grp, ty, winners, years, len(groups))
     kw = weight[:, None] * coverage[rows]
     return Pathways(years=years, X=X, U=U, V=V, PB=PB, kw=kw, weight=weight,
-                    gov=commitments.index.to_numpy()[rows].astype(np.int64), on_path=on_path, **anchors)
+                    gov=commitments.index.to_numpy()[rows].astype(np.int64), on_path=on_path,
+                    row_coverage=_row_coverage(commitments), **anchors)
+
+
+def _row_coverage(commitments: pd.DataFrame) -> np.ndarray:
+    """Coverage by commitments index label (the kernel reads it through the governing row)."""
+    labels = commitments.index.to_numpy().astype(np.int64)
+    out = np.zeros(int(labels.max(initial=-1)) + 1)
+    out[labels] = commitments["coverage"].to_numpy(float)
+    return out
 
 
 def _ref_index(groups: pd.DataFrame, nat0: int, own_references: Mapping[int, np.ndarray] | None) -> np.ndarray:
