@@ -84,7 +84,7 @@ def test_more_ambition_never_lowers_the_reduction(spec, data):
     # at undrawn references: which of two same-year targets governs is decided at central data
     # (pathways.governing), so under a drawn reference a target of larger coverage can lose to a
     # more ambitious one of smaller coverage whose potential is then lower in that draw
-    fixed = {"uncertainty.reference_growth": False, "uncertainty.projection_error": "off"}
+    fixed = {"uncertainty__reference_growth": False, "uncertainty__projection_error": "off"}
     before = assessed(spec, case=case, **fixed)
     row = data.draw(st.sampled_from(reducible))
     values = case.commitments["value"].to_numpy(copy=True)

@@ -101,6 +101,8 @@ class GroupArrays(NamedTuple):
     cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
     governing_row: np.ndarray  # (T, G) commitments row governing each year
     coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
+    path_coverage: np.ndarray  # (T, G) coverage of the governing row where a pathway applies, else 0
+    follows_index: np.ndarray  # (G,) 1.0 where the reference follows the national index, 0.0 for own references
     path_start: np.ndarray  # (G,) first year index where a target's pathway applies (before: the pathway is
     #                         the reference and moves with it), n_years if never
     anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
@@ -323,6 +325,9 @@ class Prepared:
             cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
             governing_row=np.ascontiguousarray(paths.gov[order].T),
             coverage=coverage,
+            path_coverage=np.ascontiguousarray((coverage[paths.gov[order]] * on_path[order]).T)
+            if len(coverage) else np.zeros((self.n_years, self.n_groups)),
+            follows_index=(ref_index[order] >= 0).astype(float),
             path_start=_path_start(on_path[order]),
             anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
@@ -475,10 +480,9 @@ def _ratios(groups, draws, t, s, v):
         ratio[:] = 1.0
     if has_projection:
         f = draws.projection[s, groups.first_index + t]
-        index, inverse = groups.ref_index, v.inverse_anchor
-        for g in range(len(ratio)):
-            if index[g] >= 0:
-                ratio[g] *= f * inverse[g]
+        follows, inverse = groups.follows_index, v.inverse_anchor
+        for g in range(len(ratio)):  # 1 for own references, branch-free
+            ratio[g] *= 1.0 + follows[g] * (f * inverse[g] - 1.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always", fastmath=True)
@@ -506,27 +510,30 @@ def _group_impacts(groups, draws, m, t, s, v):
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
     coverage, path_start = groups.coverage, groups.path_start
-    constant = draws.constant_fraction
-    varied = draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0
-    by_row = len(fraction) > 0
-    for g in range(len(xw)):
-        if varied:
+    if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:
+        kc = groups.path_coverage[t]
+        for g in range(len(xw)):
             r = ratio[g]
             reference[g] = e[g] * (r * xw[g])
-            shift = (r - 1.0) * (xw[g] * coverage[gov[g]]) if t >= path_start[g] else 0.0
-            p = max(e[g] * (ku[g] + shift), 0.0)
-        else:
+            potential[g] = e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g]))
+        for j, g in enumerate(groups.special):
+            kx = xw[g] * coverage[gov[g]]
+            shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
+            potential[g] = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx))
+    else:
+        for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
-            p = max(e[g] * ku[g], 0.0)
-        potential[g] = p
-        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
-    for j, g in enumerate(groups.special):
-        r = ratio[g] if varied else 1.0
-        kx = xw[g] * coverage[gov[g]]
-        shift = (r - 1.0) * kx if t >= path_start[g] else 0.0
-        p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (r - 1.0) * kx), 0.0)
-        potential[g] = p
-        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+            potential[g] = e[g] * ku[g]
+        for j, g in enumerate(groups.special):
+            potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
+    np.maximum(potential, 0.0, potential)
+    if len(fraction):
+        for g in range(len(xw)):
+            delivered[g] = potential[g] * fraction[gov[g]]
+    else:
+        constant = draws.constant_fraction
+        for g in range(len(xw)):
+            delivered[g] = potential[g] * constant
 
 
 @numba.njit(cache=True, nogil=True)
