@@ -7,12 +7,19 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from subnat.aggregate.national import NationalSeries
-from subnat.aggregate.perturb import (growth_normals, growth_sd, horizon_curve, last_history_year,
-                                      projection_applies, projection_factor)
+from subnat.aggregate.perturb import (
+    growth_normals,
+    growth_sd,
+    horizon_curve,
+    last_history_year,
+    projection_applies,
+    projection_factor,
+)
 from subnat.aggregate.settings import UncertaintySettings, by_horizon
 
 

@@ -537,7 +537,7 @@ def _group_impacts(groups, draws, m, t, s, v):
 
 
 @numba.njit(cache=True, nogil=True)
-def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s, v):  # noqa: PLR0913
+def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s, v):
     """The part of the net reduction that avoids growth: per group the part of [pathway, reference]
     above the anchor level (latest inventory) e w L coverage, as a share of the potential, times the
     group's net impact (method §8 split); groups whose net the O6 rule removes do not count."""

@@ -37,7 +37,7 @@ class Pathways:
     kw: np.ndarray  # (G, T): scope weight x coverage of the governing target
     weight: np.ndarray  # (G,)
     gov: np.ndarray  # (G, T): row in the commitments table that governs year t
-    on_path: np.ndarray | None = None  # (G, T) bool: a target's pathway applies (elsewhere the pathway is the reference)
+    on_path: np.ndarray | None = None  # (G, T) bool: a pathway applies (elsewhere the pathway is the reference)
     ref_index: np.ndarray | None = None  # (G,) position of ref_year in the national years, -1 for own references
     first_index: int = 0  # position of years[0] in the national years
     ref_level: np.ndarray | None = None  # (G,) the reference's anchor level (normally the latest inventory)
