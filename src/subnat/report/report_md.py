@@ -198,18 +198,17 @@ def _draws_sentence(results: CaseResults, draws: object) -> str:
                     "of the range), and the drawn projection error where the case has one series only"
                     if projection == "auto" else "one national current-policy ensemble member")
     growth = bool(_switch(config, "reference_growth", False))
-    parts = [f"Each of the {draws} draws takes {national}"]
+    text = f"Each of the {draws} draws takes {national}"
     if growth:
-        parts.append("a deviation of each actor's reference from the national growth index that grows with the "
-                     "years after its latest inventory and is correlated within a parent jurisdiction "
-                     "(`uncertainty.reference_growth_*`)")
-    parts.append("where the configuration says so, actor-data errors and delivered fractions from the "
-                 "achievement model")
+        text += (", a deviation of each actor's reference from the national growth index that grows with the "
+                 "years after its latest inventory and is correlated within a parent jurisdiction "
+                 "(`uncertainty.reference_growth_*`)")
+    text += (", and, where the configuration says so, actor-data errors and delivered fractions from the "
+             "achievement model. Every interval is the 5-95 % range of the per-draw values. ")
     scope = ("`no_nsa` varies only through the national projection, `full_implementation` also through the "
              "reference growth" if growth else "`no_nsa` and `full_implementation` vary only through the "
              "national projection")
-    return ("; ".join(parts) + ". Every interval is the 5-95 % range of the per-draw values. " + scope
-            + " (no achievement, no data error).")
+    return text + scope + " (no achievement, no data error)."
 
 
 def _split_table(results: CaseResults) -> list[str]:
