@@ -472,17 +472,19 @@ def _ratios(groups, draws, t, s, v):
     has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
     if not has_projection and not has_growth:
         return
-    if has_growth:
+    follows, inverse = groups.follows_index, v.inverse_anchor
+    f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
+    if has_growth:  # one pass: growth factor times the projection ratio (1 for own references, branch-free)
         sd, z = draws.growth_sd[t], draws.growth_z[s]
-        for g in range(len(ratio)):
-            ratio[g] = _exp(sd[g] * z[g])
+        if has_projection:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g]) * (1.0 + follows[g] * (f * inverse[g] - 1.0))
+        else:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g])
     else:
-        ratio[:] = 1.0
-    if has_projection:
-        f = draws.projection[s, groups.first_index + t]
-        follows, inverse = groups.follows_index, v.inverse_anchor
-        for g in range(len(ratio)):  # 1 for own references, branch-free
-            ratio[g] *= 1.0 + follows[g] * (f * inverse[g] - 1.0)
+        for g in range(len(ratio)):
+            ratio[g] = 1.0 + follows[g] * (f * inverse[g] - 1.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always", fastmath=True)
@@ -510,16 +512,22 @@ def _group_impacts(groups, draws, m, t, s, v):
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
     coverage, path_start = groups.coverage, groups.path_start
-    if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:
+    if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
         kc = groups.path_coverage[t]
+        by_row, constant = len(fraction) > 0, draws.constant_fraction
         for g in range(len(xw)):
             r = ratio[g]
             reference[g] = e[g] * (r * xw[g])
-            potential[g] = e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g]))
+            p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         for j, g in enumerate(groups.special):
             kx = xw[g] * coverage[gov[g]]
             shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
-            potential[g] = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx))
+            p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        return
     else:
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
