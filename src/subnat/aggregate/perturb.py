@@ -9,6 +9,17 @@ Both are multiplicative factors on the log scale, drawn once per run and shared 
 
 The engine gets the draw-independent sd per group and year and forms exp(sd z) inside its kernel,
 so no (group, year, draw) array is ever built.
+
+What moves and what does not (approximations, documented in report.md's limitations):
+- the reference of every growth-index group and the national CPS (so the O3 proxy share and the
+  NDC gap) move; a target's pathway does not: it is anchored on data and the target, except
+  before its pathway starts (there the pathway is the reference and moves with it);
+- peaking caps stay at the undrawn reference in the peak year;
+- baseline and renewable-share target levels stay at the undrawn reference of their target year;
+- `pathway.after_target: cps_trend` continues with the undrawn national index;
+- which of two same-year targets governs is decided at undrawn central data (pathways.governing);
+- groups with their own (ETS) reference follow neither error (their ETS noise stands in);
+- the reference-growth factor has median 1 (mean exp(sd^2 / 2)), as the config states it.
 """
 
 from __future__ import annotations
