@@ -83,15 +83,24 @@ def growth_sd(groups: pd.DataFrame, years: np.ndarray, uncertainty: UncertaintyS
     return sd if sd.any() else None
 
 
+def actor_rows(actors: pd.DataFrame) -> np.ndarray:
+    """Row of each actor (actors-table order) in the reference-growth normals: its rank by actor_id."""
+    ids = actors["actor_id"].tolist()
+    rank = {a: i for i, a in enumerate(sorted(ids))}
+    return np.array([rank[a] for a in ids], dtype=np.int64)
+
+
 def growth_normals(actors: pd.DataFrame, groups: pd.DataFrame, rho: float, seed: int
                    ) -> Callable[[int, int], np.ndarray]:
     """(s0, s1) -> (G, s1 - s0) standard normals z of each group's actor, correlated within a parent.
 
-    One eps per actor of the case (rows in actors-table order); an actor's z adds sqrt(rho) times its
-    parent's z when the parent is an actor of the case, so two actors of one parent correlate at rho."""
-    ids = actors["actor_id"].tolist()
+    One eps per actor of the case, rows in actor_id order (`actor_rows`: file order changes nothing);
+    an actor's z adds sqrt(rho) times its parent's z when the parent is an actor of the case, so two
+    actors of one parent correlate at rho."""
+    ids = sorted(actors["actor_id"].tolist())
     position = {a: i for i, a in enumerate(ids)}
-    parent = np.array([position.get(p, -1) if p else -1 for p in actors["parent_id"]], dtype=np.int64)
+    parent_of = dict(zip(actors["actor_id"], actors["parent_id"], strict=True))
+    parent = np.array([position.get(parent_of[a], -1) if parent_of[a] else -1 for a in ids], dtype=np.int64)
     depth = np.full(len(ids), -1, dtype=np.int64)
     for i in range(len(ids)):  # memoised walk up: every actor visited once
         chain, x = [], i

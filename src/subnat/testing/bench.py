@@ -30,7 +30,7 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Prepared, ScenarioDraws, aggregate_draws, build_structure
 from subnat.aggregate.national import national_series
 from subnat.aggregate.pathways import build_pathways
-from subnat.aggregate.perturb import growth_normals, growth_sd, projection_factor
+from subnat.aggregate.perturb import actor_rows, growth_normals, growth_sd, projection_factor
 from subnat.aggregate.screen import screen
 from subnat.aggregate.settings import MethodSettings, method_settings
 from subnat.case.load import Case, CaseMeta
@@ -147,7 +147,7 @@ def perturbations(case: Case, national, screened, years: np.ndarray, settings: M
 def naive_perturbations(case: Case, n_draws: int, seed: int) -> dict[str, np.ndarray]:
     """The same draws as the loop reference takes them: the raw normals (it correlates them itself)."""
     return {"projection_z": rnd.normals(seed, "projection_error", 1, 0, n_draws)[0],
-            "growth_eps": rnd.normals(seed, "reference_growth", len(case.actors), 0, n_draws)}
+            "growth_eps": rnd.normals(seed, "reference_growth", len(case.actors), 0, n_draws)[actor_rows(case.actors)]}
 
 
 def member_draws_for(n_members: int, n_draws: int, seed: int) -> np.ndarray:
