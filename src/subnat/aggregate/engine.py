@@ -516,7 +516,7 @@ def _group_impacts(groups, draws, m, t, s, v):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _varied_impacts(groups, draws, t, s, xw, ku, kc, e, fraction, gov, by_row, constant, v):  # noqa: PLR0913
+def _varied_impacts(groups, draws, t, s, xw, ku, kc, e, fraction, gov, by_row, constant, v):
     """The non-special groups under projection or growth error in one pass: the reference ratio R
     (growth factor exp(sd z) times the projection ratio, 1 for own references), reference e R wX,
     potential max(0, e (kU + (R-1) kX)) and delivered. fastmath: exp vectorises; every value is finite."""
