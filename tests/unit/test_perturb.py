@@ -24,7 +24,7 @@ from subnat.aggregate.settings import UncertaintySettings, by_horizon
 
 
 def _uncertainty(**kw) -> UncertaintySettings:
-    base = UncertaintySettings(cps="central", projection_error="auto",
+    base = UncertaintySettings(cps="central", land_sink="central", projection_error="auto",
                                projection_error_sd=((0.0, 0.0), (10.0, 0.1), (20.0, 0.2)),
                                reference_growth=True,
                                reference_growth_sd_per_decade={"region": 0.12, "city": 0.2, "company": 0.3},
