@@ -422,6 +422,7 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
         m = draws.members[s]
         _anchor_factors(groups, draws, s, v)
         for t in range(n_years):
+            _ratios(groups, draws, t, s, v)
             _group_impacts(groups, draws, m, t, s, v)
             _unit_sums(tree.unit_of_group, v)
             covered, jur_net, gross_j = _jurisdictions(tree, v)
@@ -463,6 +464,29 @@ def _anchor_factors(groups, draws, s, v):
         inverse[g] = 1.0 / f[index[g]] if index[g] >= 0 else 1.0
 
 
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _ratios(groups, draws, t, s, v):
+    """Perturbed over unperturbed reference per group: projection factor f(t) / f(ref_year) times the
+    reference-growth factor exp(sd(t) z). fastmath only here: the exp of `_exp` vectorises."""
+    ratio = v.ratio
+    has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
+    if not has_projection and not has_growth:
+        return
+    follows, inverse = groups.follows_index, v.inverse_anchor
+    f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
+    if has_growth:  # one pass: growth factor times the projection ratio (1 for own references, branch-free)
+        sd, z = draws.growth_sd[t], draws.growth_z[s]
+        if has_projection:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g]) * (1.0 + follows[g] * (f * inverse[g] - 1.0))
+        else:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g])
+    else:
+        for g in range(len(ratio)):
+            ratio[g] = 1.0 + follows[g] * (f * inverse[g] - 1.0)
+
+
 @numba.njit(cache=True, nogil=True, inline="always", fastmath=True)
 def _exp(x):
     """exp(x) to about 2e-13 relative for |x| <= 40 (clamped beyond: a factor of e^40 is no error
@@ -491,7 +515,12 @@ def _group_impacts(groups, draws, m, t, s, v):
     if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
         kc = groups.path_coverage[t]
         by_row, constant = len(fraction) > 0, draws.constant_fraction
-        _varied_impacts(groups, draws, t, s, xw, ku, kc, e, fraction, gov, by_row, constant, v)
+        for g in range(len(xw)):
+            r = ratio[g]
+            reference[g] = e[g] * (r * xw[g])
+            p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         for j, g in enumerate(groups.special):
             kx = xw[g] * coverage[gov[g]]
             shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
@@ -513,27 +542,6 @@ def _group_impacts(groups, draws, m, t, s, v):
         constant = draws.constant_fraction
         for g in range(len(xw)):
             delivered[g] = potential[g] * constant
-
-
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _varied_impacts(groups, draws, t, s, xw, ku, kc, e, fraction, gov, by_row, constant, v):
-    """The non-special groups under projection or growth error in one pass: the reference ratio R
-    (growth factor exp(sd z) times the projection ratio, 1 for own references), reference e R wX,
-    potential max(0, e (kU + (R-1) kX)) and delivered. fastmath: exp vectorises; every value is finite."""
-    reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
-    follows, inverse = groups.follows_index, v.inverse_anchor
-    has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
-    f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
-    sd = draws.growth_sd[t] if has_growth else inverse
-    z = draws.growth_z[s] if has_growth else inverse
-    scale = 1.0 if has_growth else 0.0
-    for g in range(len(xw)):
-        r = _exp(scale * sd[g] * z[g]) * (1.0 + follows[g] * (f * inverse[g] - 1.0))
-        ratio[g] = r
-        reference[g] = e[g] * (r * xw[g])
-        p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
-        potential[g] = p
-        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
 
 
 @numba.njit(cache=True, nogil=True)
