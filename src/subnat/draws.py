@@ -11,7 +11,8 @@ from functools import lru_cache
 import numpy as np
 
 BLOCK = 64
-PURPOSES = {"members": 1, "data_error": 2, "ets": 3, "achievement": 4, "holdout": 5}
+PURPOSES = {"members": 1, "data_error": 2, "ets": 3, "achievement": 4, "holdout": 5,
+            "projection_error": 11, "reference_growth": 12}  # issue 16 (engine): 11, 12
 
 
 def generator(seed: int, purpose: str, block: int = 0) -> np.random.Generator:

@@ -38,7 +38,7 @@ def test_engine_equals_loop_reference_on_synthetic_case(synthetic):
     settings, case, national, screened, years, prepared, index, draws = synthetic
     n = 4
     first = ScenarioDraws(draws.members[:n], draws.data_factor, draws.delivered_fraction)
-    fast = aggregate_draws(prepared, index, first)
+    fast = aggregate_draws(prepared, index, first, np.arange(len(years)))
     slow = naive.aggregate(case, screened, national, years, settings,
                            naive.DrawArrays(draws.members[:n], draws.data_factor(0, n), draws.delivered_fraction(0, n)))
     for key, expected in slow.items():
@@ -74,3 +74,55 @@ def test_chunk_size_is_bounded_and_block_aligned():
     assert engine.chunk_size(20000, 4000) % 64 == 0
     assert engine.chunk_size(10, 3) >= 1
     assert engine.chunk_size(0, 0) == 1
+
+
+SOURCES = [(), ("projection",), ("growth",), ("projection", "growth")]
+
+
+@pytest.mark.parametrize("sources", SOURCES)
+def test_engine_equals_loop_reference_with_projection_and_growth_error(synthetic, sources):
+    """Each new source on and off (method §9): national projection error and reference-growth
+    error, correlated within parents, against the loop reference, with the avoided-growth split."""
+    settings, case, national, screened, years, prepared, index, draws = synthetic
+    settings = bench.every_source(settings)
+    n, seed = 4, 11
+    varied = bench.perturbations(case, national, screened, years, settings, n, seed)
+    raw = bench.naive_perturbations(case, n, seed)
+    if "projection" not in sources:
+        varied["projection"], raw["projection_z"] = None, None
+    if "growth" not in sources:
+        varied["growth_sd"], varied["growth_z"], raw["growth_eps"] = None, None, None
+    members = draws.members[:n]
+    every_year = np.arange(len(years))  # the avoided-growth split is computed at reporting years only
+    fast = aggregate_draws(prepared, index, ScenarioDraws(members, draws.data_factor, draws.delivered_fraction,
+                                                          **varied), every_year)
+    slow = naive.aggregate(case, screened, national, years, settings,
+                           naive.DrawArrays(members, draws.data_factor(0, n), draws.delivered_fraction(0, n), **raw))
+    for key, expected in slow.items():
+        np.testing.assert_allclose(getattr(fast, key), expected, rtol=1e-9, atol=1e-9, err_msg=key)
+    plain = aggregate_draws(prepared, index, ScenarioDraws(members, draws.data_factor, draws.delivered_fraction))
+    assert np.array_equal(fast.cps, plain.cps) == ("projection" not in sources)
+    assert np.array_equal(fast.net, plain.net) == (not sources)
+    assert (fast.avoided >= -1e-12).all() and (fast.avoided <= fast.net + 1e-9).all()
+    assert (fast.avoided > 0).any() and (fast.below_today > 0).any()
+
+
+def test_no_pathway_means_no_impact_whatever_the_reference_draw(synthetic):
+    """Where no target's pathway applies the pathway is the reference: a raised reference gives no impact."""
+    settings, case, national, screened, years, prepared, index, draws = synthetic
+    varied = bench.perturbations(case, national, screened, years, bench.every_source(settings), 8, 2)
+    report = np.arange(len(years))
+    fast = aggregate_draws(prepared, index, ScenarioDraws(draws.members[:8], None, 1.0, **varied), report)
+    off_path = ~prepared_on_path(prepared, screened)
+    special = np.zeros(len(screened.groups), dtype=bool)
+    special[prepared.order[prepared.groups.special]] = True
+    quiet = off_path & ~special[:, None]
+    assert quiet.any()
+    assert (fast.by_group["potential"][quiet] == 0).all()
+
+
+def prepared_on_path(prepared, screened):
+    """(G, T) on-path mask in screened order, from the engine's first pathway year per group."""
+    inverse = np.argsort(prepared.order)
+    on = np.arange(prepared.n_years)[None, :] >= prepared.groups.path_start[:, None]  # engine order
+    return on[inverse]

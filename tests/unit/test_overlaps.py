@@ -184,3 +184,37 @@ def test_covered_emissions_above_national_fail_loudly(tmp_path):
     inventory = [{"actor_id": a, "year": y, "emissions_mt": 600.0} for a in ("S", "S2") for y in (2005, 2020)]
     with pytest.raises(ConsistencyError, match="exceed national"):
         run(case(tmp_path, [STATE, c("s2", "S2", 0.3)], inventory=inventory))
+
+
+def test_net_reduction_splits_into_avoided_growth_and_below_today(tmp_path):
+    """National CPS rising from 1000 (2020) to 1100 (2030): S's reference 110, its 30 % target 70:
+    potential 40, of which 10 avoids growth above today's 100 and 30 is below it. C (nested) adds
+    10 x (0.5 x 1.1 - ... ): its rate (11 - 5) / 11 against S's 40 / 110: net 11 x (6/11 - 4/11) = 2,
+    split like C's potential 6 = 1 above today's 10 + 5 below: avoided 2 x 1/6."""
+    national = {"history": {2005: 1000.0, 2020: 1000.0},
+                "cps": {y: 1000.0 + 10.0 * max(0, y - 2020) for y in range(2005, 2041)}}
+    folder = write_case(tmp_path / "case", ACTORS, INVENTORY, [STATE, CITY], national=national)
+    a = run(folder, scenarios=("no_nsa", "full_implementation"))
+    row = summary(a).set_index(["scenario", "year"]).loc[("full_implementation", 2030)]
+    assert row["net_reduction_mt_p50"] == approx(42.0)
+    assert row["avoided_growth_mt_p50"] == approx(10.0 + 2.0 / 6.0)
+    assert row["below_today_mt_p50"] == approx(30.0 + 10.0 / 6.0)
+    flat = run(case(tmp_path / "flat", [STATE, CITY]))
+    assert summary(flat).set_index(["scenario", "year"]).loc[("full_implementation", 2030),
+                                                              "avoided_growth_mt_p50"] == approx(0.0)
+
+
+def test_projection_and_growth_error_give_intervals_without_moving_targets(tmp_path):
+    """One CPS (auto: projection error on): no_nsa and full_implementation get intervals; the
+    target level (70 Mt for S) does not move, so potential = reference - 70 in every draw."""
+    on = override(uncertainty__projection_error="auto", uncertainty__reference_growth=True)
+    a = run(case(tmp_path, [STATE]), scenarios=("no_nsa", "full_implementation"), draws=200, overrides=on)
+    table = summary(a).set_index(["scenario", "year"])
+    for scenario in ("no_nsa", "full_implementation"):
+        r = table.loc[(scenario, 2030)]
+        assert r["pct_below_base_p05"] < r["pct_below_base_p50"] < r["pct_below_base_p95"]
+    full = a.results["full_implementation"]
+    t = 2030 - a.years[0]
+    reference = full.by_group["reference"][0, list(a.case.meta.reporting_years).index(2030)]
+    np.testing.assert_allclose(full.net[t], np.maximum(reference - 70.0, 0.0), rtol=1e-9)
+    assert reference.std() > 0

@@ -104,3 +104,21 @@ def test_headline_html_is_a_complete_document(demo: Path) -> None:
     assert where["section"] == ("html", "body")
     assert '<meta charset="utf-8">' in text
     assert tags.title == "Headline results: demo (XDM)"
+
+
+def test_uncertainty_section_says_what_a_draw_varies():
+    """§7 follows the config: one CPS with the projection error (us2017) or an ensemble member."""
+    from types import SimpleNamespace
+
+    from subnat.report.report_md import _draws_sentence
+
+    def config(cps, projection, growth):
+        return SimpleNamespace(config={"uncertainty": {"cps": {"value": cps}, "projection_error": {"value": projection},
+                                                       "reference_growth": {"value": growth}}})
+
+    single = _draws_sentence(config("central", "auto", True), 2000)
+    assert "projection error" in single and "ensemble member" not in single and "reference growth" in single
+    off = _draws_sentence(config("central", "off", False), 2000)
+    assert "no projection error" in off and "deviation" not in off
+    ensemble = _draws_sentence(config("ensemble", "auto", True), 2000)
+    assert "ensemble member" in ensemble

@@ -34,8 +34,11 @@ def _case(tmp_path, spread: float):
     return load_case(write_case(tmp_path / "case", ACTORS, INVENTORY, COMMITMENTS, national=national))
 
 
-def _settings(sigma: float, draws: int = 256):
-    config = load([], override(uncertainty__actor_data_sigma={"region": sigma, "city": sigma, "company": sigma}))
+def _settings(sigma: float, draws: int = 256, **switches):
+    """Data-error sigma; the projection and reference-growth errors off unless switched on."""
+    dotted = {"uncertainty__reference_growth": False, "uncertainty__projection_error": "off"} | switches
+    config = load([], override(uncertainty__actor_data_sigma={"region": sigma, "city": sigma, "company": sigma},
+                               **dotted))
     return replace(method_settings(config), draws=draws, seed=7)
 
 
@@ -110,3 +113,23 @@ def test_figure_and_report_table_from_the_table(tmp_path):
     assert shares.sum(axis=1).to_numpy() == pytest.approx(1.0)
     paths = figures.save(figures.uncertainty(table, 2030), tmp_path / "uncertainty")
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_large_reference_growth_error_puts_the_variance_on_the_references(tmp_path):
+    """Narrow ensemble, tiny data error, a wide reference-growth sd: full_implementation's variance
+    comes from the references, no_nsa (no reduction) has none of it."""
+    settings = _settings(0.001, uncertainty__reference_growth=True,
+                         uncertainty__reference_growth_sd_per_decade={"region": 0.2, "city": 0.2, "company": 0.2})
+    table = decompose(_case(tmp_path, 0.0005), settings, SCENARIOS)
+    assert _shares(table, "full_implementation", 2030)["reference_growth"] > 0.95
+    assert _shares(table, "no_nsa", 2030)["cps"] == pytest.approx(1.0)
+
+
+def test_one_cps_with_projection_error_gives_no_nsa_an_interval_from_the_cps(tmp_path):
+    """One CPS (central) and the projection error on: no_nsa's variance is all national projection."""
+    settings = _settings(0.001, uncertainty__projection_error="auto")
+    settings = replace(settings, uncertainty=replace(settings.uncertainty, cps="central"))
+    table = decompose(_case(tmp_path, 0.2), settings, SCENARIOS)
+    rows = table[(table["scenario"] == "no_nsa") & (table["year"] == 2030)]
+    assert rows.loc[rows["source"] == "all", "variance"].item() > 0
+    assert _shares(table, "no_nsa", 2030)["cps"] == pytest.approx(1.0)

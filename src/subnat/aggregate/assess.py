@@ -15,6 +15,7 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Prepared, Result, ScenarioDraws, Structure, aggregate_draws, build_structure
 from subnat.aggregate.national import NationalSeries, check_joins, member_draws, national_series, ndc_levels
 from subnat.aggregate.pathways import Pathways, build_pathways
+from subnat.aggregate.perturb import growth_normals, growth_sd, projection_factor
 from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, emissions_series, screen
 from subnat.aggregate.settings import MethodSettings, ReferenceSettings, UncertaintySettings, method_settings
@@ -88,18 +89,26 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     national_index = national.over(years)
     report = np.asarray(case.meta.reporting_years) - years[0]
     factor = _draw_factor(_data_error(screened, settings.uncertainty, seed), ets_sd, seed)
+    # national projection error (every scenario) and reference-growth error (all but no_nsa), method §9
+    projection = projection_factor(national, settings.uncertainty, seed, n_draws)
+    growth = growth_sd(screened.groups, years, settings.uncertainty, set(own))
+    normals = (growth_normals(case.actors, screened.groups, settings.uncertainty.reference_growth_parent_correlation,
+                              seed) if growth is not None else None)
+    varied = {"projection": projection, "growth_sd": growth, "growth_z": normals}
     fractions = None
     results: dict[str, Result] = {}
     specs: dict[str, ScenarioDraws] = {}
     for name in scenarios:
         log.info("%s: scenario %s, %d draws", case.meta.name, name, n_draws)
-        if name in DETERMINISTIC:
-            spec = ScenarioDraws(members, None, 0.0 if name == "no_nsa" else 1.0)
+        if name == "no_nsa":  # no reduction: only the national projection varies
+            spec = ScenarioDraws(members, None, 0.0, projection=projection)
+        elif name in DETERMINISTIC:  # no achievement, no data error (interfaces.md §4)
+            spec = ScenarioDraws(members, None, 1.0, **varied)
         elif name == "expected":
             fractions = _achievement(screened.commitments, settings, posterior)
-            spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1])
+            spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1], **varied)
         else:
-            spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")))
+            spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")), **varied)
         specs[name] = spec
         results[name] = aggregate_draws(prepared, national_index, spec, report)
     ndcs = {name: ndc_levels(case, r.cps, years) for name, r in results.items()}

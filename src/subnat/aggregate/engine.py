@@ -33,7 +33,7 @@ from subnat.aggregate.settings import OverlapSettings
 
 CHUNK_BYTES = 64 * 2**20
 THREADS = max(1, min(2, os.cpu_count() or 1))
-TOTALS = ("gross", "net", "o2", "o3", "o6", "coverage")  # order of the kernel's totals
+TOTALS = ("gross", "net", "o2", "o3", "o6", "coverage", "avoided")  # order of the kernel's totals
 GROUP_VALUES = ("reference", "potential", "delivered", "net")  # order of the kernel's per-group values
 
 
@@ -55,11 +55,14 @@ class Structure:
 @dataclass
 class ScenarioDraws:
     """What varies by draw in one scenario: CPS member, data-error factor per group, delivered
-    fraction per commitment."""
+    fraction per commitment, national projection error, reference-growth error (`perturb`)."""
 
     members: np.ndarray  # (S,)
     data_factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
     delivered_fraction: Callable[[int, int], np.ndarray] | float = 1.0  # (s0, s1) -> (C, s1-s0), or a constant
+    projection: np.ndarray | None = None  # (S, Y) factor on the national CPS over the national years
+    growth_sd: np.ndarray | None = None  # (G, T) sd of the log reference-growth deviation, screened order
+    growth_z: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0) its standard normals
 
 
 @dataclass
@@ -74,7 +77,14 @@ class Result:
     o6: np.ndarray
     coverage: np.ndarray
     cps: np.ndarray
+    avoided: np.ndarray | None = None  # (T, S) part of the net reduction that is avoided growth (NaN
+    #                                    except at the reporting years: computed only there)
     by_group: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def below_today(self) -> np.ndarray:
+        """(T, S) part of the net reduction below the actors' latest inventory levels."""
+        return self.net - (self.avoided if self.avoided is not None else 0.0)
 
 
 # The kernel's inputs and outputs: named tuples of arrays and scalars, which numba takes as
@@ -90,6 +100,14 @@ class GroupArrays(NamedTuple):
     unscaled_pathway: np.ndarray  # (M, T, J) k PB
     cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
     governing_row: np.ndarray  # (T, G) commitments row governing each year
+    coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
+    path_coverage: np.ndarray  # (T, G) coverage of the governing row where a pathway applies, else 0
+    follows_index: np.ndarray  # (G,) 1.0 where the reference follows the national index, 0.0 for own references
+    path_start: np.ndarray  # (G,) first year index where a target's pathway applies (before: the pathway is
+    #                         the reference and moves with it), n_years if never
+    anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
+    ref_index: np.ndarray  # (G,) position of the reference year in the national years, -1: own reference
+    first_index: int  # position of the first case year in the national years
 
 
 class JurisdictionOverlap(NamedTuple):
@@ -133,12 +151,15 @@ class ChunkDraws(NamedTuple):
     constant_fraction: float
     cps: np.ndarray  # (T, S) national CPS emissions
     report_slot: np.ndarray  # (T,) slot of each reporting year, -1 for other years
+    projection: np.ndarray  # (S, Y) factor on the national CPS, or (S, 0) without projection error
+    growth_sd: np.ndarray  # (T, G) sd of the log reference deviation, or (0, 0) without it
+    growth_z: np.ndarray  # (S, G) its standard normals, or (S, 0)
 
 
 class ChunkOutputs(NamedTuple):
     """What the kernel writes for one chunk."""
 
-    totals: np.ndarray  # (6, T, S) in TOTALS order
+    totals: np.ndarray  # (7, T, S) in TOTALS order
     group_values: np.ndarray  # (4, R, S, G) in GROUP_VALUES order, at reporting years
 
 
@@ -153,6 +174,8 @@ class DrawValues(NamedTuple):
     unit_rate: np.ndarray  # (U,) delivered rate
     unit_net: np.ndarray  # (U,) net impact
     effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
+    ratio: np.ndarray  # (G,) perturbed over unperturbed reference (projection and growth error)
+    inverse_anchor: np.ndarray  # (G,) 1 / projection factor at the group's reference year, for the draw
 
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
@@ -245,6 +268,9 @@ def aggregate_draws(prepared: Prepared, national_index: np.ndarray, draws: Scena
     report = np.asarray([] if report_positions is None else report_positions, dtype=np.int64)
     by_group = {k: np.zeros((n_groups, len(report), n_draws)) for k in GROUP_VALUES}
     cps = national_index[draws.members].T  # (T, S)
+    if draws.projection is not None:
+        first = prepared.groups.first_index
+        cps = cps * draws.projection[:, first:first + n_years].T
     inverse = np.argsort(prepared.order)
 
     def work(s0: int) -> None:
@@ -282,6 +308,12 @@ class Prepared:
         v = paths.V[rows] if paths.V is not None else np.full((len(rows), *paths.X.shape[1:]), -np.inf)
         parent = st.parent_unit
         locations = st.locations
+        n = len(paths.X)
+        on_path = paths.on_path if paths.on_path is not None else np.ones((n, paths.X.shape[1]), dtype=bool)
+        ref_index = paths.ref_index if paths.ref_index is not None else np.full(n, -1, dtype=np.int64)
+        ref_level = paths.ref_level if paths.ref_level is not None else np.zeros(n)
+        coverage = (paths.row_coverage if paths.row_coverage is not None
+                    else np.zeros(int(paths.gov.max(initial=-1)) + 1))
         self.order = order
         self.n_groups, self.n_years = len(order), paths.X.shape[1]
         self.structure = st
@@ -292,6 +324,14 @@ class Prepared:
             unscaled_pathway=_member_major(pb * kw[special]),
             cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
             governing_row=np.ascontiguousarray(paths.gov[order].T),
+            coverage=coverage,
+            path_coverage=np.ascontiguousarray((coverage[paths.gov[order]] * on_path[order]).T)
+            if len(coverage) else np.zeros((self.n_years, self.n_groups)),
+            follows_index=(ref_index[order] >= 0).astype(float),
+            path_start=_path_start(on_path[order]),
+            anchor=paths.weight[order] * ref_level[order],
+            ref_index=ref_index[order],
+            first_index=int(paths.first_index),
         )
         rules = st.overlap  # bool(): one compiled kernel whatever bool type the settings hold
         self.jurisdictions = JurisdictionOverlap(
@@ -314,7 +354,7 @@ class Prepared:
 
     def aggregate_chunk(self, draws: ScenarioDraws, cps: np.ndarray, s0: int, s1: int, report: np.ndarray
                         ) -> ChunkOutputs:
-        """(6, T, S) totals and (4, R, S, G) per-group values of draws [s0, s1)."""
+        """(7, T, S) totals and (4, R, S, G) per-group values of draws [s0, s1)."""
         n_draws = s1 - s0
         members = np.asarray(draws.members[s0:s1], dtype=np.int64)
         if draws.data_factor is not None:
@@ -328,13 +368,29 @@ class Prepared:
             fraction, constant = np.zeros((n_draws, 0)), float(draws.delivered_fraction)
         slot = np.full(self.n_years, -1, dtype=np.int64)
         slot[report] = np.arange(len(report))
+        projection = (np.ascontiguousarray(draws.projection[s0:s1], dtype=float) if draws.projection is not None
+                      else np.zeros((n_draws, 0)))
+        if draws.growth_sd is not None and draws.growth_z is not None:
+            growth_sd = np.ascontiguousarray(np.asarray(draws.growth_sd, float)[self.order].T)
+            growth_z = np.ascontiguousarray(np.asarray(draws.growth_z(s0, s1), float).T[:, self.order])
+        else:
+            growth_sd, growth_z = np.zeros((0, 0)), np.zeros((n_draws, 0))
         chunk = ChunkDraws(members=members, by_member=np.argsort(members, kind="stable"), data_factor=factor,
                            delivered_fraction=fraction, constant_fraction=constant, cps=np.ascontiguousarray(cps),
-                           report_slot=slot)
+                           report_slot=slot, projection=projection, growth_sd=growth_sd, growth_z=growth_z)
         out = ChunkOutputs(totals=np.zeros((len(TOTALS), self.n_years, n_draws)),
                            group_values=np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups)))
         _aggregate(self.groups, self.jurisdictions, self.companies, self.projection, chunk, out)
         return out
+
+
+def _path_start(on_path: np.ndarray) -> np.ndarray:
+    """(G,) first year on a pathway; a pathway, once started, runs to the last year (pathways.py)."""
+    start = np.where(on_path.any(axis=1), np.argmax(on_path, axis=1), on_path.shape[1]).astype(np.int64)
+    after = np.arange(on_path.shape[1])[None, :] >= start[:, None]
+    if not np.array_equal(after, on_path):
+        raise ValueError("a pathway stops before the last year (bug)")
+    return start
 
 
 def _member_major(values: np.ndarray) -> np.ndarray:
@@ -356,14 +412,17 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
     v = DrawValues(reference=np.empty(n_groups), potential=np.empty(n_groups), delivered=np.empty(n_groups),
                    unit_reference=np.empty(n_units), unit_delivered=np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
-                   effective_rate=np.empty(tree.n_jurisdictions))
+                   effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
+                   inverse_anchor=np.ones(n_groups))
     in_projection = projection.in_national_projection
     subtract_flagged = projection.subtract
     totals, group_values = out.totals, out.group_values
     for i in range(len(draws.members)):
         s = draws.by_member[i]
         m = draws.members[s]
+        _anchor_factors(groups, draws, s, v)
         for t in range(n_years):
+            _ratios(groups, draws, t, s, v)
             _group_impacts(groups, draws, m, t, s, v)
             _unit_sums(tree.unit_of_group, v)
             covered, jur_net, gross_j = _jurisdictions(tree, v)
@@ -376,6 +435,9 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
             if subtract_flagged:
                 o6 = 0.0
             r = draws.report_slot[t]
+            avoided = np.nan  # the split of the net reduction (summary.csv), at reporting years only
+            if r >= 0:
+                avoided = _avoided(groups, draws, tree.unit_of_group, in_projection[t], subtract_flagged, t, s, v)
             if r >= 0:
                 for g in range(n_groups):
                     group_values[0, r, s, g] = v.reference[g]
@@ -389,20 +451,89 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
             totals[3, t, s] = gross_k - net_k
             totals[4, t, s] = o6
             totals[5, t, s] = covered + company_covered
+            totals[6, t, s] = avoided
+
+
+@numba.njit(cache=True, nogil=True)
+def _anchor_factors(groups, draws, s, v):
+    """1 / the draw's projection factor at each group's reference year (the growth index divides by it)."""
+    if draws.projection.shape[1] == 0:
+        return
+    f, index, inverse = draws.projection[s], groups.ref_index, v.inverse_anchor
+    for g in range(len(index)):
+        inverse[g] = 1.0 / f[index[g]] if index[g] >= 0 else 1.0
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _ratios(groups, draws, t, s, v):
+    """Perturbed over unperturbed reference per group: projection factor f(t) / f(ref_year) times the
+    reference-growth factor exp(sd(t) z). fastmath only here: the exp of `_exp` vectorises."""
+    ratio = v.ratio
+    has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
+    if not has_projection and not has_growth:
+        return
+    follows, inverse = groups.follows_index, v.inverse_anchor
+    f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
+    if has_growth:  # one pass: growth factor times the projection ratio (1 for own references, branch-free)
+        sd, z = draws.growth_sd[t], draws.growth_z[s]
+        if has_projection:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g]) * (1.0 + follows[g] * (f * inverse[g] - 1.0))
+        else:
+            for g in range(len(ratio)):
+                ratio[g] = _exp(sd[g] * z[g])
+    else:
+        for g in range(len(ratio)):
+            ratio[g] = 1.0 + follows[g] * (f * inverse[g] - 1.0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always", fastmath=True)
+def _exp(x):
+    """exp(x) to about 2e-13 relative for |x| <= 40 (clamped beyond: a factor of e^40 is no error
+    model) by scaling and squaring a Taylor polynomial: branch-free, so the loop vectorises
+    (numba's exp does not: 10 ns against 2-3 ns, the reference-growth factor takes G x T x S of them)."""
+    x = min(max(x, -40.0), 40.0)
+    r = x * (1.0 / 1024.0)
+    p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (
+        1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320))))))))
+    for _ in range(10):
+        p = p * p
+    return p
 
 
 @numba.njit(cache=True, nogil=True)
 def _group_impacts(groups, draws, m, t, s, v):
-    """§5-§6 per group: reference e X w, potential max(0, e kU - kPB, e kV), delivered = fraction x potential."""
+    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) - kPB,
+    e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's reference ratio (1 without
+    projection or growth error). The pathway is anchored on data and targets and does not move with R,
+    except before a pathway applies, where the pathway is the reference (kX = w X x coverage)."""
     xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
     kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
-    reference, potential, delivered = v.reference, v.potential, v.delivered
-    for g in range(len(xw)):
-        reference[g] = e[g] * xw[g]
-        potential[g] = e[g] * ku[g]
-    for j, g in enumerate(groups.special):
-        potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
+    reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
+    coverage, path_start = groups.coverage, groups.path_start
+    if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
+        kc = groups.path_coverage[t]
+        by_row, constant = len(fraction) > 0, draws.constant_fraction
+        for g in range(len(xw)):
+            r = ratio[g]
+            reference[g] = e[g] * (r * xw[g])
+            p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        for j, g in enumerate(groups.special):
+            kx = xw[g] * coverage[gov[g]]
+            shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
+            p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        return
+    else:
+        for g in range(len(xw)):
+            reference[g] = e[g] * xw[g]
+            potential[g] = e[g] * ku[g]
+        for j, g in enumerate(groups.special):
+            potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
     np.maximum(potential, 0.0, potential)
     if len(fraction):
         for g in range(len(xw)):
@@ -411,6 +542,23 @@ def _group_impacts(groups, draws, m, t, s, v):
         constant = draws.constant_fraction
         for g in range(len(xw)):
             delivered[g] = potential[g] * constant
+
+
+@numba.njit(cache=True, nogil=True)
+def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s, v):
+    """The part of the net reduction that avoids growth: per group the part of [pathway, reference]
+    above the anchor level (latest inventory) e w L coverage, as a share of the potential, times the
+    group's net impact (method §8 split); groups whose net the O6 rule removes do not count."""
+    e, gov, coverage = draws.data_factor[s], groups.governing_row[t], groups.coverage
+    total = 0.0
+    for g in range(len(v.potential)):
+        p = v.potential[g]
+        if p <= 0 or not (subtract_flagged or not in_projection[g]):
+            continue
+        k = coverage[gov[g]]
+        above = min(p, max(0.0, k * (v.reference[g] - e[g] * groups.anchor[g])))
+        total += above / p * _group_net(g, unit_of_group, v)
+    return total
 
 
 @numba.njit(cache=True, nogil=True)

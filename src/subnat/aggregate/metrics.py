@@ -15,6 +15,9 @@ SUMMARY_COLUMNS = [
     "pct_below_base_p05", "pct_below_base_p50", "pct_below_base_p95", "net_reduction_mt_p05",
     "net_reduction_mt_p50", "net_reduction_mt_p95", "gross_reduction_mt_p50", "ndc_gap_share_p05",
     "ndc_gap_share_p50", "ndc_gap_share_p95", "prob_meets_ndc", "n_commitments",
+    # issue 16: the net reduction split per draw into avoided growth (reference above the actors'
+    # latest inventory levels) and reduction below today's level; new columns go at the end
+    "avoided_growth_mt_p50", "below_today_mt_p50",
 ]
 
 
@@ -47,6 +50,9 @@ def summary(a: Assessment) -> pd.DataFrame:
                 row |= _q("ndc_gap_share", share)
                 row["prob_meets_ndc"] = prob
             row["n_commitments"] = len(a.screened.commitments)
+            avoided = r.avoided[t] if r.avoided is not None else np.zeros_like(r.net[t])
+            row["avoided_growth_mt_p50"] = float(np.quantile(avoided, 0.5))
+            row["below_today_mt_p50"] = float(np.quantile(r.net[t] - avoided, 0.5))
             rows.append(row)
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 

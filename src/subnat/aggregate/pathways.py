@@ -37,6 +37,11 @@ class Pathways:
     kw: np.ndarray  # (G, T): scope weight x coverage of the governing target
     weight: np.ndarray  # (G,)
     gov: np.ndarray  # (G, T): row in the commitments table that governs year t
+    on_path: np.ndarray | None = None  # (G, T) bool: a pathway applies (elsewhere the pathway is the reference)
+    ref_index: np.ndarray | None = None  # (G,) position of ref_year in the national years, -1 for own references
+    first_index: int = 0  # position of years[0] in the national years
+    ref_level: np.ndarray | None = None  # (G,) the reference's anchor level (normally the latest inventory)
+    row_coverage: np.ndarray | None = None  # coverage of each commitments row, indexed like `gov`
 
     def special_groups(self) -> np.ndarray:
         """(G,) bool: groups with unscaled levels or peaking caps (computed in full by the engine)."""
@@ -59,9 +64,13 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     reproduced here."""
     X = _references(groups, national, years, own_references)
     weight = groups["weight"].to_numpy(float)
+    nat0 = int(national.years[0])
+    anchors = dict(ref_index=_ref_index(groups, nat0, own_references), first_index=int(years[0]) - nat0,
+                   ref_level=groups["ref_level"].to_numpy(float) if len(groups) else np.zeros(0))
     if groups.empty:
         return Pathways(years=years, X=X, U=X.copy(), V=None, PB=None, kw=np.zeros((0, len(years))),
-                        weight=weight, gov=np.zeros((0, len(years)), dtype=np.int64))
+                        weight=weight, gov=np.zeros((0, len(years)), dtype=np.int64),
+                        on_path=np.zeros((0, len(years)), dtype=bool), **anchors)
     grp = commitments["group"].to_numpy(np.int64)
     if np.bincount(grp, minlength=len(groups)).min() == 0:
         raise ValueError("every group needs at least one commitment")
@@ -75,13 +84,32 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     central = np.where(peaking, xt[:, 0], coverage * (A[:, 0] + B[:, 0]) + (1 - coverage) * xt[:, 0])
     winners = _same_year_winners(grp, ty, peaking, central, coverage, commitments["commitment_id"].to_numpy())
     knots = winners[~peaking[winners]]  # the winning level target of each (group, year) that has one
-    U, PB = _paths(groups, _Knots(grp[knots], ty[knots], A[knots], B[knots]), X, years, national,
-                   settings.after_target)
+    U, PB, on_path = _paths(groups, _Knots(grp[knots], ty[knots], A[knots], B[knots]), X, years, national,
+                            settings.after_target)
     V = _caps(grp[peaking], ty[peaking], xt[peaking], X, years)
     rows = _governing_rows(grp, ty, winners, years, len(groups))
     kw = weight[:, None] * coverage[rows]
     return Pathways(years=years, X=X, U=U, V=V, PB=PB, kw=kw, weight=weight,
-                    gov=commitments.index.to_numpy()[rows].astype(np.int64))
+                    gov=commitments.index.to_numpy()[rows].astype(np.int64), on_path=on_path,
+                    row_coverage=_row_coverage(commitments), **anchors)
+
+
+def _row_coverage(commitments: pd.DataFrame) -> np.ndarray:
+    """Coverage by commitments index label (the kernel reads it through the governing row)."""
+    labels = commitments.index.to_numpy().astype(np.int64)
+    out = np.zeros(int(labels.max(initial=-1)) + 1)
+    out[labels] = commitments["coverage"].to_numpy(float)
+    return out
+
+
+def _ref_index(groups: pd.DataFrame, nat0: int, own_references: Mapping[int, np.ndarray] | None) -> np.ndarray:
+    """(G,) position of each group's reference year in the national years; -1 where the group has its
+    own reference (it does not follow the national index, nor its projection error)."""
+    index = (groups["ref_year"].to_numpy(np.int64) - nat0) if len(groups) else np.zeros(0, dtype=np.int64)
+    for g in own_references or {}:
+        if 0 <= g < len(index):
+            index[g] = -1
+    return index
 
 
 @dataclass
@@ -198,10 +226,11 @@ def _same_year_winners(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, cen
 
 
 def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray, national: NationalSeries,
-           after_target: str) -> tuple[np.ndarray, np.ndarray | None]:
+           after_target: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """U = X - PA and PB (None when all zero) from the knots: the reference up to the path year,
     linear from (path_year, path_level) through the knots after it, then the last knot (times the
-    CPS trend under `cps_trend`). Only cells on a pathway are computed, each row in place."""
+    CPS trend under `cps_trend`). Only cells on a pathway are computed, each row in place; the third
+    array marks them (elsewhere the pathway is the reference and moves with it)."""
     kg, ky, KA, KB = knots.group, knots.year, knots.A, knots.B
     n_groups, n_years, n_members = X.shape
     y0 = groups["path_year"].to_numpy(np.int64)
@@ -219,7 +248,9 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
     Xf, Uf = X.reshape(-1, n_members), U.reshape(-1, n_members)
     PBf = PB.reshape(-1, n_members) if PB is not None else None
 
+    on_path = np.zeros((n_groups, n_years), dtype=bool)
     gi, ti = np.nonzero(has[:, None] & (years > y0[:, None]) & (years <= last[:, None]))
+    on_path[gi, ti] = True
     span = int(max(ky.max(initial=0), years[-1])) + 1  # knot keys: group * span + year
     right = np.searchsorted(kg * span + ky, gi * span + years[ti], side="left")  # first knot at or after t
     left = np.where((right > start[gi]) & (ky[right - 1] > y0[gi]), right - 1, len(ky) + gi)
@@ -230,6 +261,7 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
         PBf[gi[f] * n_years + ti[f]] = _blend(EB, left[f], right[f], lam[f])
 
     gi, ti = np.nonzero(has[:, None] & (years > np.maximum(last, y0)[:, None]))
+    on_path[gi, ti] = True
     k_last = end[gi] - 1
     trend = np.ones((len(gi), n_members))
     nat, nat0 = national.growth, int(national.years[0])
@@ -240,7 +272,7 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
     if PBf is not None:
         f = fixed[gi]
         PBf[gi[f] * n_years + ti[f]] = KB[k_last[f]] * trend[f]
-    return U, (PB if PB is not None and PB.any() else None)
+    return U, (PB if PB is not None and PB.any() else None), on_path
 
 
 def _blend(E: np.ndarray, left: np.ndarray, right: np.ndarray, lam: np.ndarray) -> np.ndarray:

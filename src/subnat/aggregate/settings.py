@@ -8,7 +8,7 @@ in its signature, and following the config through the code goes down, never bac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from subnat.config import value as cfg
@@ -60,10 +60,18 @@ class UncertaintySettings:
 
     cps: str  # uncertainty.cps: ensemble | range | central | low | high
     land_sink: str  # uncertainty.land_sink: central | high | low (the lulucf series of national.csv)
-    actor_data_error: bool
-    actor_data_sigma: Mapping[str, float]  # by actor type
-    ets_paths: bool
-    achievement: bool
+    projection_error: str = "off"  # auto | on | off: national projection error where one CPS is drawn
+    projection_error_sd: tuple[tuple[float, float], ...] = ((0.0, 0.0),)  # (horizon, sd of log error)
+    projection_error_bias: tuple[tuple[float, float], ...] = ((0.0, 0.0),)  # (horizon, mean log error)
+    projection_error_apply_bias: bool = False
+    reference_growth: bool = False
+    reference_growth_sd_per_decade: Mapping[str, float] = field(default_factory=dict)  # by actor type
+    reference_growth_exponent: float = 0.5
+    reference_growth_parent_correlation: float = 0.0
+    actor_data_error: bool = False
+    actor_data_sigma: Mapping[str, float] = field(default_factory=dict)  # by actor type
+    ets_paths: bool = False
+    achievement: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,19 @@ def scope_weights(config: Mapping[str, Any]) -> dict[str, float]:
     scope2 = {"location_based": 1.0, "market_based": factor, "excluded": 0.0}[cfg(config, "scope.count_scope2")]
     return {"territorial": 1.0, "scope1": 1.0, "scope2": scope2,
             "scope3": 1.0 if cfg(config, "scope.count_scope3") else 0.0}
+
+
+def _switch(value: Any) -> str:
+    """auto | on | off; YAML 1.1 reads a bare on/off as a boolean."""
+    return {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else str(value)
+
+
+def by_horizon(mapping: Mapping[Any, float]) -> tuple[tuple[float, float], ...]:
+    """A horizon -> value mapping as sorted (horizon, value) pairs (YAML and JSON give int or str keys)."""
+    pairs = sorted((float(h), float(v)) for h, v in mapping.items())
+    if pairs and pairs[0][0] < 0:
+        raise ValueError(f"a horizon is negative: {pairs[0][0]}")
+    return tuple(pairs)
 
 
 def method_settings(config: Mapping[str, Any]) -> MethodSettings:
@@ -126,6 +147,14 @@ def method_settings(config: Mapping[str, Any]) -> MethodSettings:
         uncertainty=UncertaintySettings(
             cps=cfg(config, "uncertainty.cps"),
             land_sink=cfg(config, "uncertainty.land_sink"),
+            projection_error=_switch(cfg(config, "uncertainty.projection_error")),
+            projection_error_sd=by_horizon(cfg(config, "uncertainty.projection_error_sd")),
+            projection_error_bias=by_horizon(cfg(config, "uncertainty.projection_error_bias")),
+            projection_error_apply_bias=bool(cfg(config, "uncertainty.projection_error_apply_bias")),
+            reference_growth=bool(cfg(config, "uncertainty.reference_growth")),
+            reference_growth_sd_per_decade=dict(cfg(config, "uncertainty.reference_growth_sd_per_decade")),
+            reference_growth_exponent=float(cfg(config, "uncertainty.reference_growth_exponent")),
+            reference_growth_parent_correlation=float(cfg(config, "uncertainty.reference_growth_parent_correlation")),
             actor_data_error=bool(cfg(config, "uncertainty.actor_data_error")),
             actor_data_sigma=dict(cfg(config, "uncertainty.actor_data_sigma")),
             ets_paths=bool(cfg(config, "uncertainty.ets_paths")),

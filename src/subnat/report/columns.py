@@ -25,6 +25,10 @@ STEMS: dict[str, tuple[str, str]] = {
     "prob_meets_ndc": ("Probability (share of draws) that emissions with NSA action meet the NDC level",
                        "probability (0-1)"),
     "n_commitments": ("Number of commitments kept after screening", "count"),
+    "avoided_growth_mt": ("Part of the net NSA reduction that only avoids growth: actors' references above their "
+                          "latest inventory levels, split per draw", MT),
+    "below_today_mt": ("Part of the net NSA reduction below the actors' latest inventory levels (today's level), "
+                       "split per draw", MT),
     "commitment_id": ("Commitment identifier from the case's commitments.csv", ""),
     "actor_id": ("Actor identifier from the case's actors.csv", ""),
     "actor_type": ("Actor type: region, city or company", ""),

@@ -145,11 +145,8 @@ def _results(results: CaseResults, figures: Sequence[str | Path]) -> list[str]:
 
 def _uncertainty(results: CaseResults) -> list[str]:
     prov = results.provenance
-    out = ["## 7. Uncertainty", "",
-           f"Each of the {prov.get('draws', '')} draws takes one national current-policy ensemble member and, where "
-           "the configuration says so, actor-data errors and delivered fractions from the achievement model; "
-           "every interval is the 5-95 % range of the per-draw values. `no_nsa` and `full_implementation` vary "
-           "only through the national ensemble.", ""]
+    out = ["## 7. Uncertainty", "", _draws_sentence(results, prov.get("draws", "")), ""]
+    out += _split_table(results)
     out += _decomposition(results)
     sens = results.sensitivity
     if sens is not None and len(sens):
@@ -178,9 +175,64 @@ def _decomposition(results: CaseResults) -> list[str]:
     return out
 
 
+def _switch(config: dict, key: str, default: object) -> object:
+    node = config.get("uncertainty", {}).get(key, {})
+    return node.get("value", default) if isinstance(node, dict) else node
+
+
+def _draws_sentence(results: CaseResults, draws: object) -> str:
+    """What one draw varies, as the resolved config says (method §9)."""
+    config = results.config or {}
+    cps = _switch(config, "cps", "ensemble")
+    single = cps in ("central", "low", "high")
+    projection = {True: "on", False: "off"}.get(_switch(config, "projection_error", "auto"),
+                                                _switch(config, "projection_error", "auto"))
+    if single and projection != "off":
+        national = (f"one national current-policy series (`uncertainty.cps: {cps}`) times a drawn national "
+                    "projection error whose spread grows with the years after the last inventory year "
+                    "(`uncertainty.projection_error_sd`)")
+    elif single:
+        national = f"the one national current-policy series (`uncertainty.cps: {cps}`, no projection error)"
+    else:
+        national = ("one national current-policy series: an ensemble member drawn with equal weight (or a level "
+                    "of the range), and the drawn projection error where the case has one series only"
+                    if projection == "auto" else "one national current-policy ensemble member")
+    growth = bool(_switch(config, "reference_growth", False))
+    text = f"Each of the {draws} draws takes {national}"
+    if growth:
+        text += (", a deviation of each actor's reference from the national growth index that grows with the "
+                 "years after its latest inventory and is correlated within a parent jurisdiction "
+                 "(`uncertainty.reference_growth_*`)")
+    text += (", and, where the configuration says so, actor-data errors and delivered fractions from the "
+             "achievement model. Every interval is the 5-95 % range of the per-draw values. ")
+    scope = ("`no_nsa` varies only through the national projection, `full_implementation` also through the "
+             "reference growth" if growth else "`no_nsa` and `full_implementation` vary only through the "
+             "national projection")
+    return text + scope + " (no achievement, no data error)."
+
+
+def _split_table(results: CaseResults) -> list[str]:
+    """The net reduction split into avoided growth and reduction below today's level (summary.csv)."""
+    s = results.summary
+    if "avoided_growth_mt_p50" not in s.columns:
+        return []
+    view = s[(s["year"] == results.main_year) & (s["scenario"] != "no_nsa")]
+    if not len(view):
+        return []
+    table = pd.DataFrame({"scenario": view["scenario"].map(scenario_label),
+                          "net (Mt)": view["net_reduction_mt_p50"],
+                          "avoided growth (Mt)": view["avoided_growth_mt_p50"],
+                          "below today's level (Mt)": view["below_today_mt_p50"]})
+    return [f"Of the net reduction in {results.main_year}, the part that only avoids growth of the reference "
+            "above the actors' latest inventory levels and the part below today's level (medians over draws, "
+            "each split per draw; `summary.csv`):", "", md_table(table), ""]
+
+
 LIMITATIONS = [
-    "Reference emissions of actors follow the national current-policy growth from their latest inventory; "
-    "actor-specific trends are not modelled unless the configuration selects them.",
+    "Reference emissions of actors follow the national current-policy growth from their latest inventory, "
+    "with a drawn deviation (`uncertainty.reference_growth`); a target's pathway and level do not move with "
+    "the drawn national projection or that deviation (peaking caps, baseline and renewable-share levels and the "
+    "`cps_trend` continuation keep the undrawn national index).",
     "Commitments are counted as stated; offsets, scope 3 and market-based scope 2 claims count only as the "
     "configuration says (method choices above).",
     "Overlap removal uses the nesting in actors.csv and the company locations of the case; missing locations "

@@ -1,10 +1,12 @@
 """Benchmark of the per-draw aggregation on a synthetic nested case (not a test: run by hand).
 
+    python -m subnat.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
     python -m subnat.testing.bench aggregate --actors 20000 --draws 4000 --first-year 2015 --last-year 2050 --json
     python -m subnat.testing.bench scaling --actors 5000 10000 20000 40000 --draws 1000 4000
 
 Builds regions, cities inside them (some two levels deep) and companies with locations, runs the
-full per-draw aggregation (CPS ensemble, data error, achievement draws, every overlap rule) and
+full per-draw aggregation (CPS ensemble, national projection error, reference-growth error
+correlated within parents, data error, achievement draws, every overlap rule) and
 prints one JSON line: seconds, peak memory, and the speed-up over the loop reference
 implementation measured on a subsample (with a check that both agree to 1e-9 relative).
 """
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +30,7 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Prepared, ScenarioDraws, aggregate_draws, build_structure
 from subnat.aggregate.national import national_series
 from subnat.aggregate.pathways import build_pathways
+from subnat.aggregate.perturb import actor_rows, growth_normals, growth_sd, projection_factor
 from subnat.aggregate.screen import screen
 from subnat.aggregate.settings import MethodSettings, method_settings
 from subnat.case.load import Case, CaseMeta
@@ -126,6 +130,26 @@ def random_draws(n_groups: int, n_commitments: int, n_members: int, n_draws: int
     return members, factor, fraction
 
 
+def every_source(settings: MethodSettings) -> MethodSettings:
+    """The settings with the projection and reference-growth errors switched on whatever the case."""
+    return replace(settings, uncertainty=replace(settings.uncertainty, projection_error="on", reference_growth=True))
+
+
+def perturbations(case: Case, national, screened, years: np.ndarray, settings: MethodSettings, n_draws: int,
+                  seed: int) -> dict[str, Any]:
+    """The engine's projection and reference-growth draws (ScenarioDraws fields), as `assess` builds them."""
+    u = settings.uncertainty
+    return {"projection": projection_factor(national, u, seed, n_draws),
+            "growth_sd": growth_sd(screened.groups, years, u),
+            "growth_z": growth_normals(case.actors, screened.groups, u.reference_growth_parent_correlation, seed)}
+
+
+def naive_perturbations(case: Case, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """The same draws as the loop reference takes them: the raw normals (it correlates them itself)."""
+    return {"projection_z": rnd.normals(seed, "projection_error", 1, 0, n_draws)[0],
+            "growth_eps": rnd.normals(seed, "reference_growth", len(case.actors), 0, n_draws)[actor_rows(case.actors)]}
+
+
 def member_draws_for(n_members: int, n_draws: int, seed: int) -> np.ndarray:
     return np.resize(np.arange(n_members), n_draws)[rnd.generator(seed, "members").permutation(n_draws)]
 
@@ -136,14 +160,16 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
 
     The subsample runs first: it compiles the kernel (cached on disk afterwards), so `seconds` is
     the steady state and `warmup_seconds` shows what a first run on a new machine adds."""
-    settings = method_settings(load([]))
+    settings = every_source(method_settings(load([])))
     warm = time.perf_counter()
     small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
     s_national, s_screened, s_years, s_prepared = prepare_case(small, settings)
     m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
                                            len(s_national.names), naive_draws, seed)
     s_index = s_national.index[:, s_years - s_national.years[0]]
-    fast_small = aggregate_draws(s_prepared, s_index, ScenarioDraws(m, f_factor, f_fraction))
+    fast_small = aggregate_draws(s_prepared, s_index, ScenarioDraws(
+        m, f_factor, f_fraction, **perturbations(small, s_national, s_screened, s_years, settings, naive_draws, seed)),
+        np.arange(len(s_years)))  # every year a reporting year: the avoided-growth split is compared too
     warmup = time.perf_counter() - warm
 
     case = synthetic_case(n_actors, first_year, last_year, seed)
@@ -153,13 +179,15 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     members, factor, fraction = random_draws(len(screened.groups), len(screened.commitments),
                                              len(national.names), n_draws, seed)
     index = national.index[:, years - national.years[0]]
-    aggregate_draws(inputs, index, ScenarioDraws(members, factor, fraction))
+    varied = perturbations(case, national, screened, years, settings, n_draws, seed)
+    aggregate_draws(inputs, index, ScenarioDraws(members, factor, fraction, **varied))
     finished = time.perf_counter()
     fast_unit = (finished - prepared_at) / (n_actors * n_draws * len(years))
 
     t0 = time.perf_counter()
     slow = naive.aggregate(small, s_screened, s_national, s_years, settings,
-                           naive.DrawArrays(m, f_factor(0, naive_draws), f_fraction(0, naive_draws)))
+                           naive.DrawArrays(m, f_factor(0, naive_draws), f_fraction(0, naive_draws),
+                                            **naive_perturbations(small, naive_draws, seed)))
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
     equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())
     return {
@@ -195,7 +223,7 @@ def scaling(actors: Sequence[int], draws: Sequence[int], first_year: int, last_y
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m subnat.testing.bench")
+    parser = argparse.ArgumentParser(prog="python -m subnat.bench")
     sub = parser.add_subparsers(required=True, dest="command")
     p = sub.add_parser("aggregate", help="time the per-draw aggregation on a synthetic case")
     p.add_argument("--actors", type=int, default=20000)

@@ -25,14 +25,22 @@ class DrawArrays(NamedTuple):
     members: np.ndarray  # (S,) CPS member of each draw
     data_factor: np.ndarray | None  # (G, S) data-error factor of each screened group, or None
     delivered_fraction: np.ndarray | float  # (C, S) of each screened commitment, or one number for all
+    projection_z: np.ndarray | None = None  # (S,) standard normal of the national projection error, or None
+    growth_eps: np.ndarray | None = None  # (A, S) reference-growth normals per actor (case.actors order), or None
 
 
 def aggregate(case: Case, screened: Screened, national: NationalSeries, years: np.ndarray,
               method: MethodSettings, draws: DrawArrays) -> dict[str, np.ndarray]:
-    """Gross, net, O2, O3, O6 and coverage per year and draw, (T, S) each."""
+    """Gross, net, O2, O3, O6, coverage, avoided growth and the CPS per year and draw, (T, S) each.
+
+    Projection and reference-growth error (method §9) move the reference and the national CPS only:
+    target levels, peaking caps and pathways keep the unperturbed national index, except where no
+    pathway applies (the pathway is then the reference itself)."""
     case_actors, locations = case.actors, case.company_locations
     commitments, groups = screened.commitments, screened.groups
-    members, factor, fraction = draws
+    members, factor, fraction, projection_z, growth_eps = draws
+    u = method.uncertainty
+    z_actor = _actor_normals(case_actors, growth_eps, u.reference_growth_parent_correlation)
     p = method.pathway
     settings = {"after": p.after_target, "residual": p.residual_share, "re_share": p.reference_share,
                 "elec": p.electricity_share}
@@ -41,28 +49,47 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
     subtract_flagged = method.overlap.subtract_in_national_projection
     parent = {a: p for a, p in zip(case_actors["actor_id"], case_actors["parent_id"], strict=True) if p}
     kind = dict(zip(case_actors["actor_id"], case_actors["actor_type"], strict=True))
-    out = {k: np.zeros((len(years), len(members))) for k in ("gross", "net", "o2", "o3", "o6", "coverage")}
+    keys = ("gross", "net", "o2", "o3", "o6", "coverage", "avoided", "cps")
+    out = {k: np.zeros((len(years), len(members))) for k in keys}
     rows_of = {g: commitments[commitments["group"] == g] for g in groups["group"]}
+    history_end = int(national.history.index.max()) if len(national.history) else int(national.years[0]) - 1
     for s, m in enumerate(members):
         nat = {int(y): float(v) for y, v in zip(national.years, national.growth[m], strict=True)}  # actors' basis
         headline = {int(y): float(v) for y, v in zip(national.years, national.index[m], strict=True)}
+        drawn, drawn_headline = dict(nat), dict(headline)  # this draw's growth index and national CPS
+        if projection_z is not None:
+            for y in drawn:
+                h = max(0, y - history_end)
+                log_f = _curve(u.projection_error_sd, h) * float(projection_z[s])
+                if u.projection_error_apply_bias:
+                    log_f += _curve(u.projection_error_bias, h)
+                drawn[y] *= float(np.exp(log_f))
+                drawn_headline[y] *= float(np.exp(log_f))
         for t_index, t in enumerate(years):
             delivered: dict[str, float] = {}
             reference: dict[str, float] = {}
             group_delivered: dict[int, float] = {}
             group_flag: dict[int, bool] = {}
+            group_avoided: dict[int, float] = {}
             for group in groups.itertuples(index=False):
                 e = 1.0 if factor is None else float(factor[group.group, s])
                 rows = rows_of[group.group]
-                ref = e * group.ref_level * nat[int(t)] / nat[group.ref_year]
+                ref = e * group.ref_level * drawn[int(t)] / drawn[group.ref_year]
+                if z_actor is not None:
+                    h = max(0, int(t) - int(group.ref_year))
+                    sd = u.reference_growth_sd_per_decade[group.actor_type] * (h / 10) ** u.reference_growth_exponent \
+                        if h > 0 else 0.0
+                    ref *= float(np.exp(sd * z_actor[group.actor_id][s]))
                 central = _central_levels(group, rows, national, years, settings)
-                path = _path(group, rows, central, int(t), e, nat, years, settings)
+                path = _path(group, rows, central, int(t), e, nat, years, settings, ref)
                 gov = rows.iloc[int(governing(list(rows["target_year"]), list(rows["target_type"] == "peaking"),
                                               central, list(rows["commitment_id"]), np.array([t]),
                                               list(rows["coverage"]))[0])]
                 f = fraction if not isinstance(fraction, np.ndarray) else float(fraction[gov.name, s])
                 potential = group.weight * gov["coverage"] * max(0.0, ref - path)
                 d = f * potential
+                below_anchor = max(path, e * group.ref_level)  # avoided growth: the cut above the latest inventory
+                group_avoided[group.group] = max(0.0, ref - below_anchor) / (ref - path) if ref > path else 0.0
                 delivered[group.actor_id] = delivered.get(group.actor_id, 0.0) + d
                 reference[group.actor_id] = reference.get(group.actor_id, 0.0) + group.weight * ref
                 group_delivered[group.group] = d
@@ -97,7 +124,7 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                     phi = sum(sh for _, sh in shares)
                     rho_j = sum(sh * effective(j) for j, sh in shares) / phi if phi > 0 else 0.0
                 else:
-                    phi = min(1.0, covered / headline[int(t)]) if headline[int(t)] > 0 else 0.0
+                    phi = min(1.0, covered / drawn_headline[int(t)]) if drawn_headline[int(t)] > 0 else 0.0
                     rho_j = jur_net / covered if covered > 0 else 0.0
                 if companies_rule:
                     net[actor] = delivered[actor] * (1 - phi) + reference[actor] * phi * max(0.0, rate[actor] - rho_j)
@@ -105,16 +132,53 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                     net[actor] = delivered[actor]
                 company_covered += reference[actor] * (1 - phi)
             o6 = 0.0
+            avoided = 0.0
             for group in groups.itertuples(index=False):
-                if group_flag[group.group] and delivered[group.actor_id] > 0:
-                    o6 += net[group.actor_id] * group_delivered[group.group] / delivered[group.actor_id]
+                if delivered[group.actor_id] <= 0:
+                    continue
+                group_net = net[group.actor_id] * group_delivered[group.group] / delivered[group.actor_id]
+                if group_flag[group.group]:
+                    o6 += group_net
+                if subtract_flagged or not group_flag[group.group]:
+                    avoided += group_avoided[group.group] * group_net
             out["gross"][t_index, s] = sum(delivered.values())
             out["net"][t_index, s] = sum(net.values()) - (0.0 if subtract_flagged else o6)
             out["o2"][t_index, s] = sum(delivered[a] - net[a] for a in delivered if kind[a] != "company")
             out["o3"][t_index, s] = sum(delivered[a] - net[a] for a in delivered if kind[a] == "company")
             out["o6"][t_index, s] = 0.0 if subtract_flagged else o6
             out["coverage"][t_index, s] = covered + company_covered
+            out["avoided"][t_index, s] = avoided
+            out["cps"][t_index, s] = drawn_headline[int(t)]
     return out
+
+
+def _curve(pairs: tuple[tuple[float, float], ...], h: int) -> float:
+    """Horizon -> value, linear between the points and flat beyond them; 0 at horizon 0."""
+    if h <= 0:
+        return 0.0
+    hs = [p[0] for p in pairs]
+    vs = [p[1] for p in pairs]
+    return float(np.interp(h, hs, vs))
+
+
+def _actor_normals(actors: pd.DataFrame, eps: np.ndarray | None, rho: float) -> dict[str, np.ndarray] | None:
+    """z per actor: sqrt(rho) z_parent + sqrt(1 - rho) eps when the parent is an actor of the case, else eps."""
+    if eps is None:
+        return None
+    ids = list(actors["actor_id"])
+    row = {a: i for i, a in enumerate(ids)}
+    parent = {a: p for a, p in zip(ids, actors["parent_id"], strict=True) if p and p in row}
+    z: dict[str, np.ndarray] = {}
+
+    def of(a: str) -> np.ndarray:
+        if a not in z:
+            own = np.asarray(eps[row[a]], float)
+            z[a] = np.sqrt(rho) * of(parent[a]) + np.sqrt(1 - rho) * own if a in parent else own
+        return z[a]
+
+    for a in ids:
+        of(a)
+    return z
 
 
 def _central_levels(group: Any, rows: pd.DataFrame, national: NationalSeries, years: np.ndarray,
@@ -163,11 +227,13 @@ def _level(row: pd.Series, group: Any, e: float, nat: dict[int, float], last: in
 
 
 def _path(group: Any, rows: pd.DataFrame, central: np.ndarray, t: int, e: float, nat: dict[int, float],
-          years: np.ndarray, s: dict) -> float:
+          years: np.ndarray, s: dict, ref: float | None = None) -> float:
     """Pathway emissions of one actor-scope group in year t under data-error factor e; `central`
-    ranks targets of one year (the lower level wins; ties: larger coverage, then commitment_id)."""
+    ranks targets of one year (the lower level wins; ties: larger coverage, then commitment_id).
+    `ref` is the (perturbed) reference the pathway is where no target's pathway applies."""
     last = int(years[-1])
-    ref = e * group.ref_level * nat[t] / nat[group.ref_year]
+    if ref is None:
+        ref = e * group.ref_level * nat[t] / nat[group.ref_year]
     knots: dict[int, float] = {}
     rank: dict[int, tuple] = {}
     caps = []
