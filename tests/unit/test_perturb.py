@@ -60,11 +60,13 @@ def test_projection_factor_is_one_over_history_and_spreads_with_horizon():
 
 
 def test_bias_applies_only_when_asked():
+    """The calibrated error is projection minus outturn, so a positive bias (past projections ran
+    high) lowers the drawn national emissions."""
     national = _national(1)
     u = _uncertainty(projection_error_sd=((0.0, 0.0),), projection_error_bias=((0.0, 0.0), (10.0, 0.05)))
     assert np.allclose(projection_factor(national, u, 1, 3), 1.0)
     biased = projection_factor(national, replace(u, projection_error_apply_bias=True), 1, 3)
-    assert np.allclose(biased[:, national.years == 2025], np.exp(0.05))
+    assert np.allclose(biased[:, national.years == 2025], np.exp(-0.05))
 
 
 @given(st.lists(st.tuples(st.floats(0, 50), st.floats(0, 1)), min_size=1, max_size=5),

@@ -3,7 +3,11 @@
 Both are multiplicative factors on the log scale, drawn once per run and shared by the scenarios
 (same seed, same numbers):
 
-    CPS(t, s)      = CPS_m(t) x exp(bias(h_t) [if applied] + sd(h_t) z_s),  h_t = t - last history year
+    CPS(t, s)      = CPS_m(t) x exp(-bias(h_t) [if applied] + sd(h_t) z_s),  h_t = t - last history year
+
+The calibration's error is projection minus outturn (log growth, subnat.uncertainty.projection_error),
+so a positive bias (past projections ran high) lowers the drawn outturn: hence the minus sign.
+
     E_ref(a, t, s) = E_ref(a, t) x CPS-factor ratio x exp(sd_type (h_a,t / 10) ** p  z_a,s),  h_a,t = t - MRY
     z_a,s          = sqrt(rho) z_parent(a),s + sqrt(1 - rho) eps_a,s   (z_a,s = eps_a,s without a parent)
 
@@ -63,7 +67,7 @@ def projection_factor(national: NationalSeries, uncertainty: UncertaintySettings
     bias = horizon_curve(uncertainty.projection_error_bias, horizon) if uncertainty.projection_error_apply_bias \
         else np.zeros_like(horizon)
     z = rnd.normals(seed, "projection_error", 1, 0, n_draws)[0]
-    return np.exp(bias[None, :] + sd[None, :] * z[:, None])
+    return np.exp(-bias[None, :] + sd[None, :] * z[:, None])  # outturn = projection x exp(-error)
 
 
 def growth_sd(groups: pd.DataFrame, years: np.ndarray, uncertainty: UncertaintySettings,

@@ -62,7 +62,7 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                 h = max(0, y - history_end)
                 log_f = _curve(u.projection_error_sd, h) * float(projection_z[s])
                 if u.projection_error_apply_bias:
-                    log_f += _curve(u.projection_error_bias, h)
+                    log_f -= _curve(u.projection_error_bias, h)  # error = projection - outturn
                 drawn[y] *= float(np.exp(log_f))
                 drawn_headline[y] *= float(np.exp(log_f))
         for t_index, t in enumerate(years):
