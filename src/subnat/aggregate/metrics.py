@@ -47,7 +47,7 @@ def summary(a: Assessment) -> pd.DataFrame:
                         "prob_meets_ndc": np.nan}
             else:
                 share, prob = gap_metrics(r.cps[t], r.net[t], ndc["level"])
-                row |= _q("ndc_gap_share", share)
+                row |= _q_defined("ndc_gap_share", share)
                 row["prob_meets_ndc"] = prob
             row["n_commitments"] = len(a.screened.commitments)
             avoided = r.avoided[t] if r.avoided is not None else np.zeros_like(r.net[t])
@@ -68,6 +68,15 @@ def gap_metrics(cps: np.ndarray, net: np.ndarray, level: np.ndarray) -> tuple[np
 
 def _q(prefix: str, values: np.ndarray) -> dict[str, float]:
     return {f"{prefix}_{k}": float(v) for k, v in quantiles(values).items()}
+
+
+def _q_defined(prefix: str, values: np.ndarray) -> dict[str, float]:
+    """Quantiles over the draws where the value is defined: with a drawn national projection error
+    some draws' CPS already meets the NDC (no gap, share undefined); NaN only if no draw has a gap."""
+    defined = values[np.isfinite(values)]
+    if not defined.size:
+        return {f"{prefix}_{k}": np.nan for k in ("p05", "p50", "p95")}
+    return _q(prefix, defined)
 
 
 def national_table(a: Assessment) -> pd.DataFrame:
@@ -111,7 +120,7 @@ def ndc_table(a: Assessment) -> pd.DataFrame:
                    "conditional": ndc["conditional"], "year": ndc["target_year"]}
             row |= _q("ndc_level_mt", ndc["level"])
             row |= _q("gap_mt", r.cps[t] - ndc["level"])
-            row |= _q("gap_share", share)
+            row |= _q_defined("gap_share", share)
             row["prob_meets_ndc"] = prob
             rows.append(row)
     return pd.DataFrame(rows)

@@ -21,7 +21,7 @@ STEMS: dict[str, tuple[str, str]] = {
     "net_reduction_mt": ("Net NSA reduction: delivered reduction with overlaps removed (O2, O3, O6)", MT),
     "gross_reduction_mt": ("Gross NSA reduction: sum of delivered reductions before overlap removal", MT),
     "ndc_gap_share": ("Share of the gap between CPS and the headline NDC closed by the net NSA reduction "
-                      "(empty where the CPS already meets the NDC)", "share (0-1)"),
+                      "(quantiles over the draws whose CPS is above the NDC; empty where no draw is)", "share (0-1)"),
     "prob_meets_ndc": ("Probability (share of draws) that emissions with NSA action meet the NDC level",
                        "probability (0-1)"),
     "n_commitments": ("Number of commitments kept after screening", "count"),
