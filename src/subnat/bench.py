@@ -1,10 +1,11 @@
-"""`python -m subnat.bench aggregate ...`: the aggregation benchmark (see `subnat.testing.bench`)."""
+"""`python -m subnat.bench aggregate ...`: the aggregation benchmark (see `subnat.testing.bench`).
+
+A developer's entry point, not part of the method: it runs the benchmark module by name, so no
+production module imports the test oracles (tests/unit/test_layout.py)."""
 
 from __future__ import annotations
 
-import sys
-
-from subnat.testing.bench import main
+import runpy
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    runpy.run_module("subnat.testing.bench", run_name="__main__", alter_sys=True)

@@ -42,7 +42,7 @@ def test_outputs_follow_the_contract(workdir):
     unc = pd.read_csv(results / "uncertainty.csv")
     assert set(unc["scenario"]) >= {"no_nsa", "full_implementation"}
     sums = unc[unc["source"] != "all"].groupby(["scenario", "year"])["share"].sum(min_count=1).dropna()
-    assert (sums - 1).abs().max() < 1e-9
+    assert (sums - 1).abs().max() < 1e-5  # shares are written with 6 decimals
 
 
 def test_provenance_records_hashes_versions_and_config(workdir):

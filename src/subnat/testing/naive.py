@@ -81,7 +81,7 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                         if h > 0 else 0.0
                     ref *= float(np.exp(sd * z_actor[group.actor_id][s]))
                 central = _central_levels(group, rows, national, years, settings)
-                path = _path(group, rows, central, int(t), e, nat, years, settings, ref)
+                path = _path(group, rows, central, int(t), e, nat, settings | {"last": int(years[-1])}, ref)
                 gov = rows.iloc[int(governing(list(rows["target_year"]), list(rows["target_type"] == "peaking"),
                                               central, list(rows["commitment_id"]), np.array([t]),
                                               list(rows["coverage"]))[0])]
@@ -227,11 +227,12 @@ def _level(row: pd.Series, group: Any, e: float, nat: dict[int, float], last: in
 
 
 def _path(group: Any, rows: pd.DataFrame, central: np.ndarray, t: int, e: float, nat: dict[int, float],
-          years: np.ndarray, s: dict, ref: float | None = None) -> float:
+          s: dict, ref: float | None = None) -> float:
     """Pathway emissions of one actor-scope group in year t under data-error factor e; `central`
     ranks targets of one year (the lower level wins; ties: larger coverage, then commitment_id).
-    `ref` is the (perturbed) reference the pathway is where no target's pathway applies."""
-    last = int(years[-1])
+    `ref` is the (perturbed) reference the pathway is where no target's pathway applies; s["last"] is
+    the last case year."""
+    last = s["last"]
     if ref is None:
         ref = e * group.ref_level * nat[t] / nat[group.ref_year]
     knots: dict[int, float] = {}
