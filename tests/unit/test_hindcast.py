@@ -27,9 +27,8 @@ OBSERVED = [
 ]
 
 
-def tiny_case(folder, observed=OBSERVED):
-    write_case(
-        folder,
+#: the tiny case's actors, inventories and commitments (shared by the net-nation variant below)
+TABLES = dict(
         actors=[{"actor_id": "S", "name": "State", "actor_type": "region"},
                 {"actor_id": "T", "name": "Other state", "actor_type": "region"},
                 {"actor_id": "C", "name": "City", "actor_type": "city", "parent_id": "S"}],
@@ -41,9 +40,12 @@ def tiny_case(folder, observed=OBSERVED):
                       "value": 0.5, "base_year": 2005, "scope": "territorial"},
                      {"commitment_id": "C1", "actor_id": "C", "target_type": "absolute", "target_year": 2030,
                       "value": 0.5, "base_year": 2014, "scope": "territorial"}],
-        national={"history": {y: 1000.0 for y in range(2005, 2015)},
-                  "cps": {y: 1000.0 for y in range(2005, 2041)}},
-    )
+)
+
+
+def tiny_case(folder, observed=OBSERVED):
+    write_case(folder, **TABLES, national={"history": {y: 1000.0 for y in range(2005, 2015)},
+                                           "cps": {y: 1000.0 for y in range(2005, 2041)}})
     pd.DataFrame([{"source": "test", **r} for r in observed]).to_csv(folder / "observed.csv", index=False)
     return folder
 
@@ -138,18 +140,7 @@ BASIS_OBSERVED = [
 def basis_case(folder, observed=BASIS_OBSERVED):
     tiny_case(folder, observed)
     write_case(  # same actors, inventories and commitments; a net nation with a land series
-        folder,
-        actors=[{"actor_id": "S", "name": "State", "actor_type": "region"},
-                {"actor_id": "T", "name": "Other state", "actor_type": "region"},
-                {"actor_id": "C", "name": "City", "actor_type": "city", "parent_id": "S"}],
-        inventory=[{"actor_id": "S", "year": 2005, "emissions_mt": 100.0, "scope": "territorial"},
-                   {"actor_id": "S", "year": 2010, "emissions_mt": 100.0, "scope": "territorial"},
-                   {"actor_id": "T", "year": 2010, "emissions_mt": 50.0, "scope": "territorial"},
-                   {"actor_id": "C", "year": 2014, "emissions_mt": 8.0, "scope": "territorial"}],
-        commitments=[{"commitment_id": "S1", "actor_id": "S", "target_type": "absolute", "target_year": 2030,
-                      "value": 0.5, "base_year": 2005, "scope": "territorial"},
-                     {"commitment_id": "C1", "actor_id": "C", "target_type": "absolute", "target_year": 2030,
-                      "value": 0.5, "base_year": 2014, "scope": "territorial"}],
+        folder, **TABLES,
         national={"history": {y: 900.0 for y in range(2005, 2015)},
                   "cps": {y: 900.0 for y in range(2005, 2041)},
                   "lulucf": {y: -100.0 for y in range(2005, 2041)}},
