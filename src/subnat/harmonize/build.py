@@ -21,6 +21,7 @@ from subnat.harmonize import national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
+from subnat.harmonize.in_force import screen_in_force
 from subnat.harmonize.screens import screen_cities
 from subnat.sources import (
     c2es_states,
@@ -30,6 +31,7 @@ from subnat.sources import (
     epa_states,
     geo,
     net_zero_tracker,
+    policies_in_cps,
     sbti_targets,
     state_adoption,
     us_national,
@@ -86,6 +88,8 @@ class CaseSpec:
     observed_years: tuple[int, int] | None = None  # later observations for a hindcast (observed.csv)
     inventory_gwp: str = ""  # GWP set of the actor inventories ("": gwp)
     gwp_factor: Callable[[Path], dict[str, Any]] | None = None  # (reference dir) -> inventory_gwp_factor
+    analysis_year: int | None = None  # commitments not in force then are excluded (harmonize/in_force.py)
+    cps_vintage: str | None = None  # projection vintage whose modelled state policies set O6 (us_policies_in_cps.csv)
 
 
 #: Settings the 2017 analysis implies: its headline compares against one published projection.
@@ -122,6 +126,11 @@ CASES: dict[str, CaseSpec] = {
         national=_national_us2017,
         settings=US2017_SETTINGS,
         observed_years=(2016, 2021),
+        # the analysis was published in September 2017 (data dates are years, so the year is the date)
+        analysis_year=2017,
+        # the 2016 BR: the latest official projection a 2017 analyst had, with a documented policy set;
+        # the headline 'current administration' level publishes no policy list (docs/data.md §3)
+        cps_vintage="BR2016",
         sources=[
             "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
@@ -146,6 +155,10 @@ CASES: dict[str, CaseSpec] = {
         national=_national_us2023,
         inventory_gwp="AR4GWP100",  # EPA state inventory 2023 edition (docs/data.md §5)
         gwp_factor=lambda ref: us_gwp_factor(ref),
+        # the newest source (SBTi 2023-01) and the CPS (2023 BR supplement) are of 2023
+        analysis_year=2023,
+        # which state policies the 2023 multi-model runs contain is not in the reference data: no O6 flag
+        cps_vintage="BR2023_supplement",
         sources=[
             "US NDC (April 2021): 50-52% below 2005 in 2030, net GHG incl. LULUCF",
             "2023 US Biennial Report voluntary supplement: total net GHG by model (AR5)",
@@ -183,9 +196,9 @@ def _state_commitments(spec: CaseSpec, ref: Path, nzt: pd.DataFrame, res: Resolv
         hand = hand[hand["adopted"] <= spec.cutoff]
         parts.append(hand.assign(
             scope="territorial", origin="hand",
-            source="hand-entered: " + hand["citation"])[
+            source="hand-entered: " + hand["citation"], adopted_year=hand["adopted"])[
             ["actor_id", "target_type", "target_year", "value", "base_year", "scope", "status",
-             "source", "origin"]])
+             "source", "origin", "adopted_year"]])
     else:
         c2 = c2es_states.read(refdata.path(ref, "c2es_states"))
         com, ex = c2es_states.to_commitments(c2)
@@ -326,7 +339,7 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
         inventory, found.commitments, candidates.cities.set_index("actor_id")["population"],
         candidates.case_cities)
     commitments, ex_unquantified = _quantifiable(commitments, inventory)
-    commitments = _finish_commitments(commitments)
+    commitments = _finish_commitments(commitments, spec.cps_vintage)
     actors = candidates.used(set(commitments["actor_id"]))
     inventory = inventory[inventory["actor_id"].isin(set(actors["actor_id"]))]
     inventory = inventory.sort_values(["actor_id", "year"]).reset_index(drop=True)
@@ -368,8 +381,11 @@ def _gather_commitments(spec: CaseSpec, ref: Path, duplicates: str,
     for c in COMMITMENT_COLUMNS:
         if c not in commitments:
             commitments[c] = None
+    ex_f = pd.DataFrame()
+    if spec.analysis_year is not None:
+        commitments, ex_f = screen_in_force(commitments, spec.analysis_year)
     commitments, ex_d = dedupe(commitments, duplicates, priority)
-    return _Gathered(commitments, city_info, comp_info, [*excl, *ex_c, *ex_k, ex_d])
+    return _Gathered(commitments, city_info, comp_info, [*excl, *ex_c, *ex_k, ex_f, ex_d])
 
 
 @dataclass
@@ -495,12 +511,17 @@ def _quantifiable(commitments: pd.DataFrame, inventory: pd.DataFrame
     return commitments[~no_data].copy(), excluded
 
 
-def _finish_commitments(commitments: pd.DataFrame) -> pd.DataFrame:
-    """Ids, the columns no source fills, and a stable row order."""
+def _finish_commitments(commitments: pd.DataFrame, cps_vintage: str | None) -> pd.DataFrame:
+    """Ids, the columns no source fills (O6 from the cited policy table), a stable row order."""
     commitments["commitment_id"] = (commitments["actor_id"] + ":" + commitments["scope"] + ":"
                                     + commitments["target_year"].astype(int).astype(str))
     commitments["coverage"] = None
-    commitments["in_national_projection"] = "false"
+    policy = policies_in_cps.flags(commitments, cps_vintage)
+    commitments["in_national_projection"] = policy.notna().map({True: "true", False: "false"})
+    # in front, as the status note: exclusion records keep the tail of `source`
+    commitments["source"] = [
+        s if p is None else f"in_national_projection: {p} (hand table us_policies_in_cps.csv); {s}"
+        for p, s in zip(policy, commitments["source"], strict=True)]
     return commitments.sort_values(["actor_id", "scope", "target_year"])
 
 
