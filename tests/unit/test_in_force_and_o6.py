@@ -129,3 +129,15 @@ def test_bad_policy_table_names_line_and_column(tmp_path):
     text = str(err.value)
     for col in ("jurisdiction", "target_year", "verified", "citation"):
         assert f"p.csv:3: {col}:" in text
+
+
+def test_o6_off_sensitivity_case_is_configured_with_its_source():
+    from subnat import config
+    from subnat.aggregate.sensitivity import apply, find
+
+    cfg = config.load()
+    item = find(cfg, "o6_off")
+    assert item["set"] == {"overlap.subtract_in_national_projection.value": True}
+    assert "us_policies_in_cps.csv" in item["source"] and item["rationale"]
+    assert cfg["overlap"]["subtract_in_national_projection"]["value"] is False
+    assert apply(cfg, item)["overlap"]["subtract_in_national_projection"]["value"] is True
