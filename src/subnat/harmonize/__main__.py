@@ -8,7 +8,7 @@ from pathlib import Path
 
 from subnat.errors import InputError
 from subnat.harmonize import refdata
-from subnat.harmonize.build import CASES
+from subnat.harmonize.build import ALL_CASES
 from subnat.harmonize.steps import build_case_folder, case_coverage
 
 
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m subnat.harmonize")
     sub = p.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build-case", help="build an embedded case from the raw sources")
-    b.add_argument("case", choices=sorted(CASES))
+    b.add_argument("case", choices=ALL_CASES)
     b.add_argument("--reference-data", required=True, type=Path)
     b.add_argument("--out", required=True, type=Path)
     b.add_argument("--duplicates", default="most_complete",

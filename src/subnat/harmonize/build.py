@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import national_csv, observed, refdata
+from subnat.harmonize import canada, national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -168,6 +168,10 @@ CASES: dict[str, CaseSpec] = {
         ],
     ),
 }
+
+
+#: Every case the builder knows (the US ones above and the Canadian ones of harmonize/canada.py).
+ALL_CASES = sorted([*CASES, *canada.CASES])
 
 
 @dataclass
@@ -327,8 +331,11 @@ def build_case(name: str, reference_dir: str | Path, duplicates: str = "most_com
 
 def _build_case(name: str, reference_dir: str | Path, duplicates: str,
                 priority: list[str] | None) -> BuiltCase:
+    if name in canada.CASES:
+        b = canada.build(canada.CASES[name], Path(reference_dir), duplicates)
+        return BuiltCase(name, b.tables, b.case_yaml, b.exclusions, b.coverage, b.settings)
     if name not in CASES:
-        raise KeyError(f"unknown case {name!r}; known: {', '.join(CASES)}")
+        raise KeyError(f"unknown case {name!r}; known: {', '.join(ALL_CASES)}")
     spec, ref = CASES[name], Path(reference_dir)
     found = _gather_commitments(spec, ref, duplicates, priority)
     candidates = _candidate_actors(ref, found)

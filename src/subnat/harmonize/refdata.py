@@ -24,6 +24,11 @@ FILES: dict[str, str] = {
     "brvs2023_iamc": "us-national-projections-btr/brvs2023_multimodel_ira_iamc_long.csv",
     "past_vintages_gross_ar5": "us-national-projections-btr/us_past_projection_vintages_gross_ghg_ar5.csv",
     "past_vintages_ar4": "us-national-projections-btr/us_past_projection_vintages_by_gas_ar4.csv",
+    "eccc_inventory": f"{OEF}/processed/ECCC_GHG_inventory/EmissionsAgg.csv",
+    "c2es_canada": f"{OEF}/processed/C2ES_canadian_ghg_targets/Target.csv",
+    "oef_ca_targets": f"{OEF}/processed/CA_province_targets/Target.csv",
+    "climactor_contextuals": "climactor-ddl/subnational_contextuals_database_Dec2022.csv",
+    **{f"eccc_{y}": f"eccc-canada-projections/eccc_detailed_ghg_projections_{y}.csv" for y in range(2018, 2025)},
 }
 
 

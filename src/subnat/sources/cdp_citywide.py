@@ -43,7 +43,7 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "population_year": ("population year", "current population year"),
     "location": ("city location",),
 }
-_ISO = {"USA": "USA", "United States of America": "USA", "United States": "USA"}
+_ISO = {"USA": "USA", "United States of America": "USA", "United States": "USA", "Canada": "CAN"}
 
 
 def _canon(col: str) -> str:

@@ -55,3 +55,12 @@ class NameDictionary:
     def actor_id(self, name: str) -> str:
         """Stable company id ``CO-<KEY>`` of the standard name."""
         return "CO-" + company_key(self.standard(name))
+
+
+def contextual_states(path: str | Path, iso: str) -> pd.DataFrame:
+    """Places of one country in the ClimActor contextuals: ``name`` (as ClimActor spells it) and
+    ``state`` (first-level division name). Used only to nest a city in its region when the source
+    names no region; the populations stay unused (see the module docstring)."""
+    raw = pd.read_csv(path, dtype=str, usecols=["name", "iso", "entity_type", "state"])
+    rows = raw[(raw["iso"] == iso) & (raw["entity_type"] == "City")].dropna(subset=["name", "state"])
+    return rows[["name", "state"]].drop_duplicates().reset_index(drop=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from subnat.uncertainty import projection_error, reference_growth
+from subnat.uncertainty import eccc_projection_error, projection_error, reference_growth
 
 FLOAT_FORMAT = "%.6g"
 
@@ -19,7 +19,8 @@ COMPANY_FACTOR = 2.0
 
 def tables(reference_data: Path) -> dict[str, pd.DataFrame]:
     """Every derived table, by file name."""
-    return projection_error.calibrate(reference_data) | reference_growth.calibrate(reference_data)
+    return (projection_error.calibrate(reference_data) | reference_growth.calibrate(reference_data)
+            | eccc_projection_error.calibrate(reference_data))
 
 
 def write(reference_data: Path, out: Path) -> list[Path]:
