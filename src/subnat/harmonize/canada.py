@@ -394,9 +394,11 @@ def in_national_projection(commitments: pd.DataFrame, inventory: pd.DataFrame, e
             notes.append("")
             continue
         projected = float(ref.loc[ty, r["actor_id"]])
-        flags.append(projected <= level)
-        notes.append(f"ECCC 2024 Reference Case {r['actor_id']} {ty}: {projected:.2f} Mt (inventory level) vs target "
-                     f"{level:.2f} Mt: {'already reached by the modelled provincial measures' if projected <= level else 'not reached'}")
+        reached = projected <= level
+        verdict = "already reached by the modelled provincial measures" if reached else "not reached"
+        flags.append(reached)
+        notes.append(f"ECCC 2024 Reference Case {r['actor_id']} {ty}: {projected:.2f} Mt (inventory level) vs "
+                     f"target {level:.2f} Mt: {verdict}")
     return pd.Series(flags, index=commitments.index), pd.Series(notes, index=commitments.index)
 
 
