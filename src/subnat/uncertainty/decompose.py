@@ -108,13 +108,20 @@ def decompose(case: Any, settings: MethodSettings, scenarios: Sequence[str] = SC
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def projection_error_coverage(case_name: str) -> pd.DataFrame:
+#: The calibration table of each country that has its own past projections (others: the US one,
+#: the documented default of uncertainty.projection_error_sd).
+LOVO_TABLES = {"CAN": "can_projection_error_lovo.csv"}
+
+
+def projection_error_coverage(case_name: str, country: str = "USA") -> pd.DataFrame:
     """projection_error.csv beside uncertainty.csv: the leave-one-vintage-out coverage of the 90 %
     interval of the calibrated national projection error (src/subnat/data/uncertainty/), whose sd the
-    case draws when its national series has one member (uncertainty.projection_error)."""
+    case draws when its national series has one member (uncertainty.projection_error); the country's
+    own calibration where one exists (Canada: the ECCC editions, set in can2024's settings.yaml)."""
     from importlib.resources import files
 
-    path = files("subnat") / "data" / "uncertainty" / "us_projection_error_lovo.csv"
+    name = LOVO_TABLES.get(country, "us_projection_error_lovo.csv")
+    path = files("subnat") / "data" / "uncertainty" / name
     with path.open(encoding="utf-8") as f:
         lovo = pd.read_csv(f)
     return lovo.assign(case=case_name)[["case", "centre", "vintage", "n_errors", "coverage", "scale", "exponent",
@@ -137,7 +144,7 @@ def write_outputs(case: Any, settings: MethodSettings, config: Mapping[str, Any]
 
     table = decompose(case, settings, posterior=posterior)
     write_atomic(Path(out_csv), lambda p: write_csv(table, p))
-    coverage = projection_error_coverage(case.meta.name)
+    coverage = projection_error_coverage(case.meta.name, case.meta.country)
     write_atomic(Path(out_csv).parent / "projection_error.csv", lambda p: write_csv(coverage, p))
     if figure is not None:
         from subnat.report import figures
