@@ -58,7 +58,7 @@ def test_a_city_above_the_nation_without_a_parent_row_that_year(tmp_path):
 
 
 def test_the_embedded_cases_are_plausible():
-    for name in ("demo", "us2017", "us2023"):
+    for name in ("demo", "us2017", "us2023", "can2024"):
         load_case(name)
 
 
