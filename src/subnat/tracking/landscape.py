@@ -77,11 +77,14 @@ def figure(table: pd.DataFrame, path: str | Path) -> None:
     if len(wide):
         wide.plot.barh(stacked=True, ax=axes[1])
     m = table[(table["metric"].str.endswith("reduction_below_base")) & (table["actor_type"] == "all")]
-    note = ", ".join(f"{'weighted' if r.metric.startswith('weighted') else 'mean'} {r.value:.1f} %"
+    note = ", ".join(f"{'emissions-weighted' if r.metric.startswith('weighted') else 'mean'} {r.value:.1f} %"
                      for r in m.itertuples())
-    axes[1].set(title=f"Progress of tracked targets ({note or 'no reporting actors'})",
-                xlabel="number of targets", ylabel="")
-    fig.tight_layout()
+    axes[1].set(title="Tracked targets at the latest inventory", xlabel="number of targets", ylabel="")
+    for ax, title in zip(axes, ("status", "tracking"), strict=True):
+        if ax.get_legend() is not None:
+            ax.get_legend().set_title(title)
+    fig.text(0.5, 0.01, "Reporting actors below their base years: " + (note or "none"), ha="center", fontsize=9)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120, format="png", metadata={"Software": None})
     plt.close(fig)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from subnat.case.load import Case
 from subnat.config import ConfigSources
 from subnat.outputs import write_atomic, write_csv
 from subnat.tracking import landscape, population
@@ -50,11 +51,15 @@ def tables(case: str | Path, config: ConfigSources | Mapping[str, Any],
     from subnat.aggregate.assess import prepare
 
     run = prepare(case, config)
-    s = TrackingSettings.from_config(run.config)
-    loaded = run.case
+    return from_case(run.case, run.config, climactor)
+
+
+def from_case(loaded: Case, config: Mapping[str, Any], climactor: str | Path | None = None) -> Tracking:
+    """All tracking tables of a loaded case under its resolved config."""
+    s = TrackingSettings.from_config(config)
     ca = population.read_climactor(climactor) if climactor else None
     levels = commitment_levels(loaded, s.residual_share)
-    tolerance = float(run.config["achievement"]["inventory_level_tolerance"]["value"])
+    tolerance = float(config["achievement"]["inventory_level_tolerance"]["value"])
     prog = progress_table(loaded, s.residual_share, tolerance)
     actors, cons = actors_table(loaded, levels, prog, ca, s)
     types = loaded.actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
@@ -70,6 +75,11 @@ def write(t: Tracking, outputs: Mapping[str, str]) -> None:
         frame = getattr(t, name)
         write_atomic(Path(outputs[name]), lambda p, f=frame: write_csv(f, p))
     write_atomic(Path(outputs["figure"]), lambda p: landscape.figure(t.landscape, p))
+
+
+def outputs_in(folder: Path) -> dict[str, str]:
+    """Where rule tracking writes, in a case's result folder."""
+    return {name: str(folder / rel) for name, rel in OUTPUTS.items()}
 
 
 def tracking(case: str | Path, config: ConfigSources | Mapping[str, Any], climactor: str | None,
