@@ -37,8 +37,19 @@ def read_climactor(path: str | Path) -> pd.DataFrame:
     df["actor_type"] = df["entity_type"].map(_TYPES)
     df["population"] = pd.to_numeric(df["population"], errors="coerce")
     df["population_year"] = pd.to_numeric(df["population_year"], errors="coerce")
-    df["_name"] = df["name"].str.strip().str.lower()
+    df["_name"] = [match_name(n, t) for n, t in zip(df["name"], df["actor_type"], strict=True)]
     return df[df["actor_type"].notna() & (df["population"] > 0)].reset_index(drop=True)
+
+
+def match_name(name: object, actor_type: object) -> str:
+    """The key names are matched on: lower case, and for regions without a trailing " State"
+    (ClimActor lists "New York State" and "Washington State").
+
+    >>> match_name("New York State", "region"), match_name("Albany, NY", "city")
+    ('new york', 'albany, ny')
+    """
+    key = str(name).strip().lower()
+    return key.removesuffix(" state") if actor_type == "region" else key
 
 
 def _unique(climactor: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +88,7 @@ def cross_check(actors: pd.DataFrame, climactor: pd.DataFrame | None, max_ratio:
             continue
         hit = None
         if ca is not None:
-            k = (str(a["country"]), kind, str(a["name"]).strip().lower())
+            k = (str(a["country"]), kind, match_name(a["name"], kind))
             hit = ca.loc[k] if k in ca.index else None
         p_ca = float(hit["population"]) if hit is not None else math.nan
         row["population_climactor"] = p_ca
