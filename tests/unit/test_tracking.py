@@ -280,3 +280,14 @@ def test_tables_are_reproducible_on_the_demo_case():
     pd.testing.assert_frame_equal(a.actors, b.actors)
     pd.testing.assert_frame_equal(a.progress, b.progress)
     assert len(a.actors) == 11 and a.actors["mou2015"].isin(["met", "not_met", "unknown"]).all()
+
+
+@pytest.mark.parametrize("module", ["progress", "benchmarks", "mou", "population", "consistency", "peers",
+                                    "actors", "landscape"])
+def test_docstring_examples_hold(module):
+    """The worked examples in the tracking docstrings are tests too."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"subnat.tracking.{module}"))
+    assert result.failed == 0 and result.attempted > 0
