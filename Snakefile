@@ -38,5 +38,6 @@ rule all:
         expand("results/{case}/headline.html", case=CASES),
         expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),
         expand("results/{case}/{name}", case=CASES, name=TRACKING_OUTPUTS),
+        "results/global/peers.csv",
         expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",
                                                               "figures/hindcast.png"]),

@@ -26,7 +26,7 @@ ACTORS_CONTRACT = ["case", "actor_id", "name", "actor_type", "parent_id", "count
 
 def test_tracking_rule_writes_both_tables_for_demo(tmp_path):
     work = tmp_path / "work"
-    sh.run(work, 1, "results/demo/progress.csv", "results/demo/actors.csv")
+    sh.run(work, 1, "results/demo/progress.csv", "results/demo/actors.csv", "results/global/peers.csv")
     results = work / "results" / "demo"
     progress = pd.read_csv(results / "progress.csv")
     actors = pd.read_csv(results / "actors.csv", keep_default_na=False)
@@ -43,3 +43,8 @@ def test_tracking_rule_writes_both_tables_for_demo(tmp_path):
     assert actors.set_index("actor_id").loc["XDM-N", "consistency_flag"] == "dead_end"
     for name in ("consistency.csv", "landscape.csv", "figures/landscape.png"):
         assert (results / name).stat().st_size > 0
+    peers = pd.read_csv(work / "results" / "global" / "peers.csv")  # one case here: the case's own ranks
+    assert len(peers) == len(actors)
+    own = pd.to_numeric(actors.set_index("actor_id")["peer_rank_per_capita"], errors="coerce").fillna(-1)
+    glob = peers.set_index("actor_id")["global_rank_per_capita"].fillna(-1)
+    assert glob.to_dict() == own.loc[glob.index].to_dict()

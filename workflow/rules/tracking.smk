@@ -46,3 +46,24 @@ rule tracking:
         runtime=lambda wildcards, attempt: 5 * attempt,
     script:
         "../scripts/tracking.py"
+
+
+# Peer ranks across cases (issue 19 item 2, "globally"): every case's actors.csv, one row per actor
+# (an actor in several cases counts once, with its latest inventory), ranked within its actor type.
+rule tracking_global:
+    conda:
+        "../../environment.yml"
+    input:
+        actors=expand("results/{case}/actors.csv", case=CASES),
+    output:
+        peers="results/global/peers.csv",
+    log:
+        "logs/tracking/global.log",
+    benchmark:
+        "benchmarks/tracking/global.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/tracking_global.py"

@@ -86,3 +86,13 @@ def tracking(case: str | Path, config: ConfigSources | Mapping[str, Any], climac
              outputs: Mapping[str, str]) -> None:
     """Rule tracking (workflow/rules/tracking.smk)."""
     write(tables(case, config, climactor or None), outputs)
+
+
+def global_peers(actors_csvs: list[str], out_csv: str) -> None:
+    """Rule tracking_global: results/global/peers.csv from every case's actors.csv."""
+    from subnat.tracking.peers import global_ranks
+
+    tables = [pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in actors_csvs]
+    table = global_ranks(tables)
+    write_atomic(Path(out_csv), lambda p: write_csv(table, p))
+    log.info("global peers: %d actors from %d cases", len(table), len(tables))
