@@ -64,10 +64,10 @@ def section(progress: pd.DataFrame, actors: pd.DataFrame, land: pd.DataFrame,
                 "(`actors.csv`, every verdict with its reason):", "",
                 f"- {_mou_sentence(gov, 'mou2015', '2015 MOU (80 % below 1990 or < 2 t per person by 2050)')}",
                 f"- {_mou_sentence(gov, 'mou2021', '2021 update (net zero by 2050)')}",
-                f"- 2050 consistency: {int(cons.get('dead_end', 0))} dead-end interim targets (an interim target "
-                f"above the straight path from the latest inventory to the long-term target), "
-                f"{int(cons.get('consistent', 0))} consistent, {int(cons.get('no_interim', 0))} long-term targets "
-                "without an interim target.", ""]
+                f"- 2050 consistency: {int(cons.get('dead_end', 0))} governments have a dead-end interim target "
+                f"(above the straight path from the latest inventory to the long-term target; `consistency.csv`), "
+                f"{int(cons.get('consistent', 0))} are consistent, {int(cons.get('no_interim', 0))} have a "
+                "long-term target without an interim target.", ""]
         flags = gov["population_flag"].value_counts()
         out += ["Population: " + ", ".join(f"{k} {int(v)}" for k, v in flags.items()) +
                 " (case actors.csv cross-checked against ClimActor; `disagree` rows keep both values).", ""]
