@@ -132,7 +132,7 @@ def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior:
     """The outputs the workflow's other rules write, into the staging folder `tmp` (which holds the
     assessment tables): rules case_coverage, check_outputs, assess_sensitivity + merge_sensitivity
     (when `sensitivity`, the sources to run them with), write_assumptions, make_tables,
-    export_iamc, make_figures, uncertainty and write_report, in that order. `run` is the case's CaseRun."""
+    export_iamc, make_figures, tracking, uncertainty and write_report, in that order. `run` is the case's CaseRun."""
     import tempfile
 
     from subnat.aggregate.sensitivity import merge, run_one
@@ -152,6 +152,11 @@ def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior:
                 log.info("sensitivity case %s", name)
                 run_one(case_dir, sensitivity, name, part, posterior=posterior)
             merge(tmp / "summary.csv", parts, run.config, tmp / "sensitivity.csv", posterior=posterior)
+    # rule tracking (before the report and workbook, which show its tables)
+    from subnat.tracking import steps as tracking
+
+    tracking.write(tracking.from_case(run.case, run.config, tracking.climactor_path(run.config)),
+                   tracking.outputs_in(tmp))
     # rule uncertainty (before the report, which shows its table)
     write_outputs(run.case, run.settings, run.config, tmp / "uncertainty.csv", posterior,
                   tmp / "figures" / "uncertainty.png")

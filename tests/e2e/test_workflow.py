@@ -23,7 +23,8 @@ def test_outputs_follow_the_contract(workdir):
     results = workdir / "results" / "demo"
     for name in ("summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv",
                  "sensitivity.csv", "draws.nc", "provenance.yaml", "config.resolved.yaml", "checks.yaml",
-                 "uncertainty.csv", "projection_error.csv", "figures/uncertainty.png"):
+                 "uncertainty.csv", "projection_error.csv", "figures/uncertainty.png", "progress.csv", "actors.csv",
+                 "consistency.csv", "landscape.csv", "figures/landscape.png"):
         assert (results / name).is_file(), name
     summary = pd.read_csv(results / "summary.csv")
     assert list(summary.columns) == SUMMARY_COLUMNS

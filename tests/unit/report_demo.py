@@ -38,6 +38,9 @@ def build(root: Path) -> Path:
     part = root / "laws_only.csv"
     run_one("demo", cfg, "laws_only", part)
     merge(out / "summary.csv", [part], cfg, out / "sensitivity.csv")
+    from subnat.tracking import steps as tracking
+
+    tracking.write(tracking.tables("demo", cfg), tracking.outputs_in(out))  # rule tracking: workbook sheets
     run_all(out, languages=["en", "zh"])
     _BUILT["demo"] = out
     return out

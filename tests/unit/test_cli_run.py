@@ -30,7 +30,8 @@ sensitivity:
 TABLES = ["summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv",
           "draws.nc", "config.resolved.yaml", "provenance.yaml"]
 REPORT = ["coverage.csv", "checks.yaml", "assumptions.csv", "tables.xlsx", "iamc.csv", "iamc.xlsx",
-          "iamc.meta.yaml", "report.md", "headline.html", "uncertainty.csv", "projection_error.csv"]
+          "iamc.meta.yaml", "report.md", "headline.html", "uncertainty.csv", "projection_error.csv",
+          "progress.csv", "actors.csv", "consistency.csv", "landscape.csv", "figures/landscape.png"]
 FIGURES = ["fan_no_nsa", "fan_full_implementation", "fan_fixed_0.5", "waterfall", "coverage"]
 
 
@@ -74,6 +75,8 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     from subnat.harmonize.__main__ import main as harmonize
     from subnat.report.steps import export_iamc, make_figures, make_tables, write_assumptions, write_report
     from subnat.run import run_case
+    from subnat.tracking.steps import outputs_in as tracking_outputs
+    from subnat.tracking.steps import tracking
     from subnat.uncertainty.decompose import write_uncertainty
 
     sources = sources_from([config_file])
@@ -85,8 +88,11 @@ def _rules_route(out: Path, config_file: Path) -> Path:
     run_one("demo", sources, "laws_only", out / "sensitivity" / "laws_only.csv")
     merge(out / "summary.csv", [out / "sensitivity" / "laws_only.csv"], config, out / "sensitivity.csv")
     shutil.rmtree(out / "sensitivity")  # the rules' intermediate parts, not an output of §4
+    tracking("demo", sources, None, tracking_outputs(out))  # rule tracking (no ClimActor file here)
     base = {"summary": str(out / "summary.csv"), "resolved": str(out / "config.resolved.yaml"),
-            "assumptions": str(out / "assumptions.csv")}
+            "assumptions": str(out / "assumptions.csv"),
+            "tracking": [str(out / n) for n in ("progress.csv", "actors.csv", "landscape.csv",
+                                                 "figures/landscape.png")]}
     write_assumptions(base, {"assumptions": base["assumptions"]})
     make_tables(base, {"xlsx": str(out / "tables.xlsx")})
     export_iamc(base, {"csv": str(out / "iamc.csv"), "xlsx": str(out / "iamc.xlsx"),

@@ -105,9 +105,18 @@ def assumptions_inputs(wildcards):
             "provenance": f"results/{wildcards.case}/provenance.yaml"}
 
 
+def tracking_tables(wildcards):
+    """The tables and figure of rule tracking (tracking.smk) that the workbook and report.md show."""
+    folder = f"results/{wildcards.case}"
+    return [f"{folder}/progress.csv", f"{folder}/actors.csv", f"{folder}/landscape.csv",
+            f"{folder}/figures/landscape.png"]
+
+
 def workbook_inputs(wildcards):
-    """make_tables: the case's results and the assumption register (a sheet of the workbook)."""
-    return {**report_tables(wildcards), "assumptions": f"results/{wildcards.case}/assumptions.csv"}
+    """make_tables: the case's results, the assumption register and the tracking tables (sheets of the
+    workbook)."""
+    return {**report_tables(wildcards), "assumptions": f"results/{wildcards.case}/assumptions.csv",
+            "tracking": tracking_tables(wildcards)[:2]}
 
 
 def iamc_inputs(wildcards):
@@ -131,8 +140,8 @@ def hindcast_outputs(wildcards):
 
 def report_inputs(wildcards):
     """write_report: the case's results, the assumption register, the variance decomposition
-    (rule uncertainty), the figures it links to and, for a case in hindcast.cases, the hindcast (its
-    section of report.md)."""
+    (rule uncertainty), the figures it links to, for a case in hindcast.cases, the hindcast (its
+    section of report.md) and the tracking tables (their section)."""
     return {
         **report_tables(wildcards),
         "assumptions": f"results/{wildcards.case}/assumptions.csv",
@@ -140,4 +149,5 @@ def report_inputs(wildcards):
         "figures": expand("results/{case}/figures/{name}.png", case=wildcards.case, name=FIGURES)
         + [f"results/{wildcards.case}/figures/uncertainty.png"],
         "hindcast": hindcast_outputs(wildcards),
+        "tracking": tracking_tables(wildcards),
     }

@@ -102,6 +102,59 @@ STEMS: dict[str, tuple[str, str]] = {
                "command line); empty for a default", ""),
     "sensitivity_cases": ("Sensitivity cases that vary this assumption", ""),
     "sensitivity_values": ("Value each of those sensitivity cases sets (JSON)", ""),
+    # tracking (issue 19): progress.csv and actors.csv, documented in docs/outputs.md
+    "base_emissions_mt": ("Actor's emissions in the target's base year and scope (commitments.csv, else the "
+                          "inventory)", MT),
+    "target_level_mt": ("Actor-scope level the target implies in its target year (covered share at the target, "
+                        "the rest at base-year emissions)", MT),
+    "latest_year": ("Latest inventory year of the actor (scope of the target, or its main scope)", "year"),
+    "latest_emissions_mt": ("Emissions in the latest inventory year", MT),
+    "pathway_level_mt": ("Level on the straight line from base year to target at the latest inventory year", MT),
+    "share_achieved": ("Share of the targeted reduction achieved by the latest inventory year", "share"),
+    "required_rate_pct": ("Annual compound reduction rate the target requires (progress: base to target year; "
+                          "actors: latest inventory to the next positive-level target); empty for a zero level",
+                          "% per year"),
+    "achieved_rate_pct": ("Annual compound reduction rate achieved from base year to latest inventory",
+                          "% per year"),
+    "on_track": ("Latest inventory at or below the linear target pathway (actors: of the governing target)",
+                 "true/false"),
+    "base_emissions_source": ("Where base_emissions_mt comes from: commitments.csv or inventory", ""),
+    "flags": ("Data flags: basis_differs (latest inventory outside 1 +- tolerance of the base; protocol or "
+              "boundary differ), target_year_passed", ""),
+    "name": ("Actor name from the case's actors.csv", ""),
+    "parent_id": ("Enclosing jurisdiction (actors.csv)", ""),
+    "country": ("Country (ISO 3166-1 alpha-3)", ""),
+    "population": ("Population used (case actors.csv first, else ClimActor)", "people"),
+    "population_year": ("Year of the population (ClimActor; the case states none)", "year"),
+    "population_source": ("Source of the population", ""),
+    "population_flag": ("Population cross-check: agree, disagree (ratio above tracking.population_ratio), "
+                        "case_only, climactor_only, climactor_unavailable, none, not_applicable", ""),
+    "per_capita_t": ("Latest emissions per person", "t CO2e per person"),
+    "emissions_1990_mt": ("Emissions in 1990 (inventory or back-cast)", MT),
+    "emissions_1990_source": ("inventory, backcast (earliest inventory x national history 1990/that year) or none",
+                              ""),
+    "emissions_1990_detail": ("How emissions_1990_mt was obtained", ""),
+    "long_term_target_year": ("Year of the long-term target (lowest level target in 2040 or later)", "year"),
+    "long_term_target_level_mt": ("Level of the long-term target", MT),
+    "mou2015": ("Under2 MOU 2015 (80 % below 1990 or < 2 t per person by 2050): met, not_met, unknown", ""),
+    "mou2015_reason": ("Why: the target that meets it, or what is missing or short", ""),
+    "mou2021": ("Under2 MOU 2021 update (net zero by 2050): met, not_met, unknown", ""),
+    "mou2021_reason": ("Why: the net-zero target, its year or coverage, or its absence", ""),
+    "ar6_15c_rate_pct": ("Annual rate of the IPCC AR6 1.5 C pathway (-43 % 2030, -84 % 2050 vs 2019) over the "
+                         "same years as required_rate_pct (to 2050 without a target)", "% per year"),
+    "ar6_2c_rate_pct": ("Annual rate of the IPCC AR6 2 C pathway (-27 % 2030, -63 % 2050 vs 2019) over the same "
+                        "years", "% per year"),
+    "consistency_flag": ("2050 consistency: consistent, dead_end (an interim target above the straight path to the "
+                         "long-term target), no_interim, none", ""),
+    "peer_rank_per_capita": ("Rank among actors of the same type in the case by per-capita emissions (1 = lowest)",
+                             "rank"),
+    "peer_rank_ambition": ("Rank by required_rate_pct (1 = steepest)", "rank"),
+    "peer_rank_progress": ("Rank by share_achieved of the governing target (1 = most)", "rank"),
+    "peer_group_size": ("Number of actors of the same type in the case", "count"),
+    "rate_target_id": ("The target required_rate_pct is computed to", ""),
+    "rate_target_year": ("Its target year", "year"),
+    "population_case": ("Population in the case's actors.csv", "people"),
+    "population_climactor": ("Population in ClimActor's contextuals (same name, country and type)", "people"),
 }
 
 _QUANTILE = re.compile(r"^(?P<stem>.+)_p(?P<q>\d\d)$")

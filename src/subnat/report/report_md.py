@@ -8,7 +8,7 @@ limitations. The summary comes first, in English and (config `report.languages`)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -243,9 +243,10 @@ LIMITATIONS = [
 
 
 def render(results: CaseResults, assumptions: pd.DataFrame, languages: Sequence[str] = ("en",),
-           figures: Sequence[str | Path] = (), hindcast: Sequence[str | Path] = ()) -> str:
+           figures: Sequence[str | Path] = (), hindcast: Sequence[str | Path] = (),
+           tracking: Mapping[str, str] | None = None) -> str:
     """The whole report as Markdown; `hindcast` is (hindcast.csv, hindcast_summary.csv[, figure]) when the case
-    has a hindcast."""
+    has a hindcast; `tracking` the files of rule tracking by stem (progress, actors, landscape, figure)."""
     meta = results.meta
     out = [f"# {results.name}: effect of non-state and subnational action on national emissions", "",
            f"*{meta.get('description', '')}*", ""]
@@ -258,6 +259,13 @@ def render(results: CaseResults, assumptions: pd.DataFrame, languages: Sequence[
     out += _results(results, figures) + _uncertainty(results)
     if hindcast:
         out += _hindcast(hindcast)
+    if tracking and {"progress", "actors", "landscape"} <= set(tracking):
+        from subnat.tracking.report import section
+
+        out += section(pd.read_csv(tracking["progress"]), pd.read_csv(tracking["actors"], keep_default_na=False,
+                                                                      na_values=[""]),
+                       pd.read_csv(tracking["landscape"], keep_default_na=False, na_values=[""]),
+                       tracking.get("figure"))
     limits = list(LIMITATIONS)
     if "expected" not in results.scenarios:
         limits.insert(0, "The `expected` scenario (delivery drawn from the fitted achievement model) was not run "
@@ -285,9 +293,9 @@ def _hindcast(files: Sequence[str | Path]) -> list[str]:
 
 def write(results: CaseResults, assumptions_csv: str | Path, out_md: str | Path,
           languages: Sequence[str] = ("en",), figures: Sequence[str | Path] = (),
-          hindcast: Sequence[str | Path] = ()) -> str:
+          hindcast: Sequence[str | Path] = (), tracking: Mapping[str, str] | None = None) -> str:
     """Write report.md atomically; `figures` are the PNG files to show (paths)."""
     table = pd.read_csv(assumptions_csv, keep_default_na=False)
-    text = render(results, table, languages, figures, hindcast)
+    text = render(results, table, languages, figures, hindcast, tracking)
     write_atomic(Path(out_md), lambda p: p.write_text(text, encoding="utf-8"))
     return text

@@ -59,11 +59,19 @@ def write_assumptions(inputs: Mapping[str, str], outputs: Mapping[str, str]) -> 
     log.info("wrote %s (%d assumptions)", outputs["assumptions"], len(table))
 
 
+def tracking_files(inputs: Mapping[str, object]) -> dict[str, str]:
+    """The rule tracking outputs among the rule's `tracking` inputs, by stem (progress, actors, landscape,
+    and `figure` for figures/landscape.png)."""
+    files = inputs.get("tracking") or []
+    files = [files] if isinstance(files, str) else [str(f) for f in files]  # type: ignore[union-attr]
+    return {("figure" if f.endswith(".png") else Path(f).stem): f for f in files}
+
+
 def make_tables(inputs: Mapping[str, object], outputs: Mapping[str, str]) -> None:
     """tables.xlsx."""
     from subnat.report import workbook
 
-    workbook.write_workbook(_results(inputs), str(inputs["assumptions"]), outputs["xlsx"])
+    workbook.write_workbook(_results(inputs), str(inputs["assumptions"]), outputs["xlsx"], tracking_files(inputs))
     log.info("wrote %s", outputs["xlsx"])
 
 
@@ -101,7 +109,8 @@ def write_report(inputs: Mapping[str, str | Sequence[str]], outputs: Mapping[str
     languages = list(params.get("languages", ["en"]))  # type: ignore[call-overload]
     hindcast = inputs.get("hindcast", [])  # hindcast.csv, hindcast_summary.csv, the figure (rule hindcast)
     hindcast = [hindcast] if isinstance(hindcast, str) else list(hindcast)
-    report_md.write(results, str(inputs["assumptions"]), outputs["md"], languages, figs, hindcast)
+    report_md.write(results, str(inputs["assumptions"]), outputs["md"], languages, figs, hindcast,
+                    tracking_files(inputs))
     report_html.write(results, outputs["html"], languages)
     log.info("wrote %s and %s", outputs["md"], outputs["html"])
 
@@ -113,7 +122,9 @@ def run_all(result_dir: str | Path, languages: Sequence[str] = ("en", "zh"),
 
     d = Path(result_dir)
     base = {"summary": str(d / "summary.csv"), "resolved": str(d / "config.resolved.yaml"),
-            "assumptions": str(d / "assumptions.csv")}
+            "assumptions": str(d / "assumptions.csv"),
+            "tracking": [str(p) for p in (d / "progress.csv", d / "actors.csv", d / "landscape.csv",
+                                          d / "figures" / "landscape.png") if p.is_file()]}
     write_assumptions(base, {"assumptions": base["assumptions"]})
     make_tables(base, {"xlsx": str(d / "tables.xlsx")})
     export_iamc(base, {"csv": str(d / "iamc.csv"), "xlsx": str(d / "iamc.xlsx"), "meta": str(d / "iamc.meta.yaml")})

@@ -6,6 +6,7 @@ cannot: what each column means, its unit, the case description and the data vint
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,8 @@ from subnat.outputs import reproducible_xlsx, write_atomic
 from subnat.report.columns import describe
 from subnat.report.results import CaseResults
 
-SHEETS = ("summary", "national", "commitments", "exclusions", "overlaps", "ndc", "sensitivity", "assumptions")
+SHEETS = ("summary", "national", "commitments", "exclusions", "overlaps", "ndc", "sensitivity", "assumptions",
+          "progress", "actors")
 SHEET_PURPOSE = {
     "summary": "Headline table: one row per scenario x reporting year",
     "national": "National emissions and NSA reduction per scenario x year (quantiles over draws)",
@@ -26,6 +28,9 @@ SHEET_PURPOSE = {
     "overlaps": "Gross and net NSA reduction and the overlap removed by type, per scenario x reporting year",
     "ndc": "Every NDC level of the case against every scenario",
     "sensitivity": "Headline metric under each one-at-a-time sensitivity case (tornado)",
+    "progress": "Ex-post progress: one row per commitment with an inventory after its base year (method §11)",
+    "actors": "One row per actor: population, per-capita emissions, 1990 emissions, long-term target, Under2 MOU "
+              "verdicts with reasons, AR6 rates, 2050 consistency, peer ranks",
     "assumptions": "Assumption register: every configurable assumption, its source, and the sensitivity "
                    "cases that vary it",
 }
@@ -96,12 +101,17 @@ def _style(ws: Worksheet, frame: pd.DataFrame, formats: bool) -> None:
                 cell.number_format = fmt
 
 
-def write_workbook(results: CaseResults, assumptions_csv: str | Path, out_xlsx: str | Path) -> None:
-    """Write tables.xlsx: README first, then one sheet per table (sensitivity only when run)."""
+def write_workbook(results: CaseResults, assumptions_csv: str | Path, out_xlsx: str | Path,
+                   tracking: Mapping[str, str | Path] | None = None) -> None:
+    """Write tables.xlsx: README first, then one sheet per table (sensitivity only when run; progress and
+    actors when `tracking` names their files, rule tracking)."""
     sheets: dict[str, pd.DataFrame] = {name: results.tables[name] for name in SHEETS if name in results.tables}
     if results.sensitivity is not None:
         sheets["sensitivity"] = results.sensitivity
     sheets["assumptions"] = pd.read_csv(assumptions_csv, keep_default_na=False)
+    for name, path in (tracking or {}).items():
+        if name in SHEETS:
+            sheets[name] = pd.read_csv(path)
     sheets = {name: sheets[name] for name in SHEETS if name in sheets}
     intro = readme(results, sheets)
 
