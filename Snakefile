@@ -18,11 +18,12 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/hindcast.smk"
+include: "workflow/rules/explorer.smk"
 include: "workflow/rules/collect.smk"
 
 
 # Every case: checked results, coverage, sensitivity table (when enabled), the report artefacts and,
-# for the cases in hindcast.cases, the hindcast.
+# for the cases in hindcast.cases, the hindcast; the explorer pages and their index.
 rule all:
     default_target: True
     input:
@@ -36,5 +37,7 @@ rule all:
         expand("results/{case}/report.md", case=CASES),
         expand("results/{case}/headline.html", case=CASES),
         expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),
+        expand("results/{case}/explorer.html", case=CASES),
+        "results/explorer.html",
         expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",
                                                               "figures/hindcast.png"]),

@@ -15,6 +15,8 @@ localrules:
     make_tables,
     export_iamc,
     write_report,
+    explorer,
+    explorer_index,
 
 
 # The embedded cases rebuilt from the raw sources (harmonize.smk; not part of `all`).
