@@ -217,7 +217,7 @@ SCRIPT = r"""
     fig.data[0].y = peers.map(function (b) { return b.required_rate_pct; });
     fig.data[0].text = peers.map(function (b) { return b.name; });
     fig.data[1].x = [a.per_capita_t]; fig.data[1].y = [a.required_rate_pct]; fig.data[1].text = [a.name];
-    fig.layout.title = {text: "Peers of " + a.name + ": " + a.actor_type + "s in " + a.country};
+    fig.layout.title = {text: "Peers of " + a.name + " (type " + a.actor_type + ", in " + a.country + ")"};
     Plotly.newPlot("peer-chart", fig.data, fig.layout, tpl.config);
   }
   function select(id) {
