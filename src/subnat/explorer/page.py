@@ -218,6 +218,10 @@ SCRIPT = r"""
     fig.data[0].text = peers.map(function (b) { return b.name; });
     fig.data[1].x = [a.per_capita_t]; fig.data[1].y = [a.required_rate_pct]; fig.data[1].text = [a.name];
     fig.layout.title = {text: "Peers of " + a.name + " (type " + a.actor_type + ", in " + a.country + ")"};
+    var known = peers.concat([a]).filter(function (b) {
+      return b.per_capita_t !== null && b.required_rate_pct !== null;
+    });
+    if (!known.length) { fig.layout.title.text += ": no per-capita emissions or required rate known"; }
     Plotly.newPlot("peer-chart", fig.data, fig.layout, tpl.config);
   }
   function select(id) {
