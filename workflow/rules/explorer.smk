@@ -2,7 +2,7 @@
 # their targets, progress, Under2 MOU check and peers, and one actor's pathway chart; plus an index
 # over the cases. Reads the case's actors.csv and progress.csv (rule tracking), commitments.csv and
 # pathways.csv (rule assess_case) and the case's inventory (its actors' history). Reads no config.
-# Cost: under 2 s and ~200 MB per case (us2023), 1 core; the page is ~5 MB, most of it plotly.js.
+# Cost: ~1.5 s (demo) to ~3 s (us2023), <200 MB, 1 core; a page is ~5 MB, 4.7 MB of it plotly.js.
 
 
 rule explorer:
