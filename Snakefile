@@ -19,11 +19,13 @@ include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/hindcast.smk"
 include: "workflow/rules/tracking.smk"
+include: "workflow/rules/explorer.smk"
 include: "workflow/rules/collect.smk"
 
 
 # Every case: checked results, coverage, sensitivity table (when enabled), the report artefacts and,
-# for the cases in hindcast.cases, the hindcast; the tracking tables of every case.
+# for the cases in hindcast.cases, the hindcast; the tracking tables of every case; the explorer
+# pages and their index.
 rule all:
     default_target: True
     input:
@@ -39,5 +41,7 @@ rule all:
         expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),
         expand("results/{case}/{name}", case=CASES, name=TRACKING_OUTPUTS),
         "results/global/peers.csv",
+        expand("results/{case}/explorer.html", case=CASES),
+        "results/explorer.html",
         expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",
                                                               "figures/hindcast.png"]),

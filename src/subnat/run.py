@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from subnat.aggregate import checks, metrics
+from subnat.aggregate.actor_paths import actor_pathways
 from subnat.aggregate.assess import assess, prepare
 from subnat.aggregate.scenarios import scenario_names
 from subnat.config import ConfigSources, sampling_flags
@@ -85,6 +86,7 @@ def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapp
         write_csv(metrics.exclusions_table(a), tmp / "exclusions.csv")
         write_csv(metrics.overlaps_table(a), tmp / "overlaps.csv")
         write_csv(metrics.ndc_table(a), tmp / "ndc.csv")
+        write_csv(actor_pathways(a), tmp / "pathways.csv")
         ds = metrics.draws_dataset(a)
         ds.attrs |= {"config_sha256": provenance["config_sha256"], "git_commit": provenance["git_commit"],
                      "subnat_version": provenance["versions"].get("subnat", "")}

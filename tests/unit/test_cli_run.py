@@ -28,7 +28,7 @@ sensitivity:
       set: {{inclusion.statuses.value: [law]}}
 """
 TABLES = ["summary.csv", "national.csv", "commitments.csv", "exclusions.csv", "overlaps.csv", "ndc.csv",
-          "draws.nc", "config.resolved.yaml", "provenance.yaml"]
+          "pathways.csv", "draws.nc", "config.resolved.yaml", "provenance.yaml"]
 REPORT = ["coverage.csv", "checks.yaml", "assumptions.csv", "tables.xlsx", "iamc.csv", "iamc.xlsx",
           "iamc.meta.yaml", "report.md", "headline.html", "uncertainty.csv", "projection_error.csv",
           "progress.csv", "actors.csv", "consistency.csv", "landscape.csv", "figures/landscape.png"]

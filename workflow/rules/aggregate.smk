@@ -18,6 +18,7 @@ rule assess_case:
         exclusions="results/{case}/exclusions.csv",
         overlaps="results/{case}/overlaps.csv",
         ndc="results/{case}/ndc.csv",
+        pathways="results/{case}/pathways.csv",  # per actor-scope and year, for the explorer
         draws="results/{case}/draws.nc",
         resolved="results/{case}/config.resolved.yaml",
         provenance="results/{case}/provenance.yaml",

@@ -15,6 +15,9 @@ localrules:
     make_tables,
     export_iamc,
     write_report,
+    explorer,
+    explorer_index,
+    tracking_global,
 
 
 # The embedded cases rebuilt from the raw sources (harmonize.smk; not part of `all`).

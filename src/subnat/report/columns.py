@@ -65,6 +65,8 @@ STEMS: dict[str, tuple[str, str]] = {
     "reference_mt": ("Actor's covered reference emissions (median over draws) of the target governing that year",
                      MT),
     "pathway_mt": ("Target pathway emissions (median over draws)", MT),
+    "expected_mt": ("pathways.csv: actor-scope emissions with the expected delivery of the governing target "
+                    "(reference minus the delivered fraction times the reduction; achievement uncertainty only)", MT),
     "potential_mt": ("Potential impact: reference minus pathway, never negative (median over draws)", MT),
     "delivered_full_mt": ("Delivered impact under full implementation (median over draws)", MT),
     "net_full_mt": ("Net impact under full implementation, overlaps removed (median over draws)", MT),

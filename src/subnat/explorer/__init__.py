@@ -1,0 +1,1 @@
+"""The explorer (issue 19): a self-contained HTML page per case to browse actors, pathways and peers."""
