@@ -103,7 +103,7 @@ def test_assembled_records(tables: ExplorerInputs) -> None:
     actors = {a["actor_id"]: a for a in data["actors"]}
     assert len(actors) == len(pd.read_csv(tables.actors))
     north = actors["XDM-N"]
-    assert north["targets"] == "absolute -40 % by 2030 vs 2005; net zero by 2045"
+    assert north["targets"] == "absolute: 40 % below 2005 by 2030; net zero by 2045"
     assert north["status"] == "law"
     assert north["history"]["territorial"][0] == [2005, 220.0]
     assert north["paths"]["territorial"]["years"][0] == 2020

@@ -97,7 +97,7 @@ def clean(value: Any) -> Any:
 
 
 def targets_by_actor(commitments: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Per actor: its kept targets in words ("absolute -40 % by 2030 vs 2005; ...") and their statuses."""
+    """Per actor: its kept targets in words ("absolute: 40 % below 2005 by 2030; ...") and their statuses."""
     out: dict[str, dict[str, str]] = {}
     for actor, rows in commitments.sort_values(["actor_id", "target_year", "commitment_id"]).groupby("actor_id"):
         words = [_target_words(r) for r in rows.itertuples(index=False)]
@@ -109,8 +109,8 @@ def targets_by_actor(commitments: pd.DataFrame) -> dict[str, dict[str, str]]:
 def _target_words(row: Any) -> str:
     kind, year, value = row.target_type, int(row.target_year), row.value
     if kind in ("absolute", "baseline", "intensity_gdp", "intensity_capita") and pd.notna(value):
-        base = f" vs {int(row.base_year)}" if pd.notna(row.base_year) and kind != "baseline" else ""
-        return f"{kind} -{value * 100:.0f} % by {year}{base}"
+        base = int(row.base_year) if pd.notna(row.base_year) and kind != "baseline" else "BAU"
+        return f"{kind.replace('_', ' ')}: {value * 100:.3g} % below {base} by {year}"
     if kind == "fixed_level" and pd.notna(value):
         return f"fixed level {value:.3g} Mt by {year}"
     if kind == "renewable_electricity" and pd.notna(value):

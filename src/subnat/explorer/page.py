@@ -150,13 +150,18 @@ SCRIPT = r"""
   var byId = {}, body = document.querySelector("#actors tbody"), sortCol = null, sortDir = 1, selected = null;
   data.actors.forEach(function (a) { byId[a.actor_id] = a; });
   function text(v) { return v === null || v === undefined ? "" : String(v); }
+  // table cells show numbers to 3 significant digits (years and ranks, integers, as they are)
+  function cell(v) {
+    if (typeof v === "number" && !Number.isInteger(v)) { return String(Number(v.toPrecision(3))); }
+    return text(v);
+  }
   function copy(o) { return JSON.parse(JSON.stringify(o)); }
   data.actors.forEach(function (a) {
     var tr = document.createElement("tr");
     tr.dataset.id = a.actor_id;
     cols.forEach(function (c) {
       var td = document.createElement("td");
-      td.textContent = text(a[c]);
+      td.textContent = cell(a[c]);
       tr.appendChild(td);
     });
     tr.addEventListener("click", function () { select(a.actor_id); });
