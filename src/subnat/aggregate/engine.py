@@ -54,8 +54,9 @@ class Structure:
 
 @dataclass
 class ScenarioDraws:
-    """What varies by draw in one scenario: CPS member, data-error factor per group, delivered
-    fraction per commitment, national projection error, reference-growth error (`perturb`)."""
+    """What varies by draw in one scenario: CPS member, data-error factor per group (latest
+    inventory and reference), delivered fraction per commitment, national projection error,
+    reference-growth error and the base-year data-error factor (`perturb`)."""
 
     members: np.ndarray  # (S,)
     data_factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
@@ -63,6 +64,10 @@ class ScenarioDraws:
     projection: np.ndarray | None = None  # (S, Y) factor on the national CPS over the national years
     growth_sd: np.ndarray | None = None  # (G, T) sd of the log reference-growth deviation, screened order
     growth_z: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0) its standard normals
+    # (s0, s1) -> (G, s1-s0) factor on the base-year-scaled part of the pathway; None: data_factor's
+    base_factor: Callable[[int, int], np.ndarray] | None = None
+    # (s0, s1) -> (G, s1-s0) scope-split factor on the group's scope weight (all of its values); None: 1
+    weight_factor: Callable[[int, int], np.ndarray] | None = None
 
 
 @dataclass
@@ -108,6 +113,8 @@ class GroupArrays(NamedTuple):
     anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
     ref_index: np.ndarray  # (G,) position of the reference year in the national years, -1: own reference
     first_index: int  # position of the first case year in the national years
+    base_pathway: np.ndarray  # (M, T, G) k PA_base: the part of the pathway scaled by base-year emissions,
+    #                           (0, 0, 0) when no group has one
 
 
 class JurisdictionOverlap(NamedTuple):
@@ -154,6 +161,8 @@ class ChunkDraws(NamedTuple):
     projection: np.ndarray  # (S, Y) factor on the national CPS, or (S, 0) without projection error
     growth_sd: np.ndarray  # (T, G) sd of the log reference deviation, or (0, 0) without it
     growth_z: np.ndarray  # (S, G) its standard normals, or (S, 0)
+    base_factor: np.ndarray  # (S, G) base-year data-error factor, or (S, 0): equal to data_factor
+    weight_factor: np.ndarray  # (S, G) scope-split factor, or (S, 0); data_factor and base_factor include it
 
 
 class ChunkOutputs(NamedTuple):
@@ -332,6 +341,8 @@ class Prepared:
             anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
             first_index=int(paths.first_index),
+            base_pathway=_member_major(paths.PA_base[order] * kw) if paths.PA_base is not None
+            else np.zeros((0, 0, 0)),
         )
         rules = st.overlap  # bool(): one compiled kernel whatever bool type the settings hold
         self.jurisdictions = JurisdictionOverlap(
@@ -361,6 +372,8 @@ class Prepared:
             factor = np.ascontiguousarray(np.asarray(draws.data_factor(s0, s1), float).T[:, self.order])
         else:
             factor = np.ones((n_draws, self.n_groups))
+        weight = (np.ascontiguousarray(np.asarray(draws.weight_factor(s0, s1), float).T[:, self.order])
+                  if draws.weight_factor is not None else np.zeros((n_draws, 0)))
         if callable(draws.delivered_fraction):
             fraction = np.ascontiguousarray(np.asarray(draws.delivered_fraction(s0, s1), float).T)
             constant = 0.0
@@ -375,9 +388,18 @@ class Prepared:
             growth_z = np.ascontiguousarray(np.asarray(draws.growth_z(s0, s1), float).T[:, self.order])
         else:
             growth_sd, growth_z = np.zeros((0, 0)), np.zeros((n_draws, 0))
+        if draws.base_factor is not None and self.groups.base_pathway.size:
+            base = np.ascontiguousarray(np.asarray(draws.base_factor(s0, s1), float).T[:, self.order])
+            if weight.size:
+                base *= weight
+        else:
+            base = np.zeros((n_draws, 0))
+        if weight.size:  # the weight scales every value of the group: folded into e (and b), and kPB in the kernel
+            factor *= weight
         chunk = ChunkDraws(members=members, by_member=np.argsort(members, kind="stable"), data_factor=factor,
                            delivered_fraction=fraction, constant_fraction=constant, cps=np.ascontiguousarray(cps),
-                           report_slot=slot, projection=projection, growth_sd=growth_sd, growth_z=growth_z)
+                           report_slot=slot, projection=projection, growth_sd=growth_sd, growth_z=growth_z,
+                           base_factor=base, weight_factor=weight)
         out = ChunkOutputs(totals=np.zeros((len(TOTALS), self.n_years, n_draws)),
                            group_values=np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups)))
         _aggregate(self.groups, self.jurisdictions, self.companies, self.projection, chunk, out)
@@ -503,28 +525,42 @@ def _exp(x):
 
 @numba.njit(cache=True, nogil=True)
 def _group_impacts(groups, draws, m, t, s, v):
-    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) - kPB,
-    e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's reference ratio (1 without
-    projection or growth error). The pathway is anchored on data and targets and does not move with R,
-    except before a pathway applies, where the pathway is the reference (kX = w X x coverage)."""
+    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) +
+    (e - b) kPA_base - c kPB, e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's
+    reference ratio (1 without projection or growth error), b the base-year factor (e when not drawn),
+    c the scope-split factor on the weight (already in e and b).
+    The pathway is anchored on data and targets and does not move with R, except before a pathway
+    applies, where the pathway is the reference (kX = w X x coverage)."""
     xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
     kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
     coverage, path_start = groups.coverage, groups.path_start
+    has_base, has_weight = draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0
     if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
         kc = groups.path_coverage[t]
         by_row, constant = len(fraction) > 0, draws.constant_fraction
-        for g in range(len(xw)):
-            r = ratio[g]
-            reference[g] = e[g] * (r * xw[g])
-            p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
-            potential[g] = p
-            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        if has_base:
+            b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+            for g in range(len(xw)):
+                r = ratio[g]
+                reference[g] = e[g] * (r * xw[g])
+                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])) + (e[g] - b[g]) * kpa[g], 0.0)
+                potential[g] = p
+                delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        else:
+            for g in range(len(xw)):
+                r = ratio[g]
+                reference[g] = e[g] * (r * xw[g])
+                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
+                potential[g] = p
+                delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         for j, g in enumerate(groups.special):
             kx = xw[g] * coverage[gov[g]]
             shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
-            p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
+            base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
+            c = draws.weight_factor[s, g] if has_weight else 1.0
+            p = max(e[g] * (ku[g] + shift) + base_part - c * kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
             potential[g] = p
             delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         return
@@ -532,8 +568,13 @@ def _group_impacts(groups, draws, m, t, s, v):
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
             potential[g] = e[g] * ku[g]
+        if has_base:
+            b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+            for g in range(len(xw)):
+                potential[g] += (e[g] - b[g]) * kpa[g]
         for j, g in enumerate(groups.special):
-            potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
+            c = draws.weight_factor[s, g] if has_weight else 1.0
+            potential[g] = max(potential[g] - c * kpb[j], e[g] * kv[j])
     np.maximum(potential, 0.0, potential)
     if len(fraction):
         for g in range(len(xw)):
