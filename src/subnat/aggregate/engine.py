@@ -104,7 +104,7 @@ class GroupArrays(NamedTuple):
     special: np.ndarray  # (J,) groups with unscaled levels or peaking caps, the only ones with the next two
     unscaled_pathway: np.ndarray  # (M, T, J) k PB
     cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
-    governing_row: np.ndarray  # (T, G) commitments row governing each year
+    governing_row: np.ndarray  # (T, G) commitments row governing each year (int32)
     coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
     path_coverage: np.ndarray  # (T, G) coverage of the governing row where a pathway applies, else 0
     follows_index: np.ndarray  # (G,) 1.0 where the reference follows the national index, 0.0 for own references
@@ -332,7 +332,7 @@ class Prepared:
             special=np.flatnonzero(special),
             unscaled_pathway=_member_major(pb * kw[special]),
             cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
-            governing_row=np.ascontiguousarray(paths.gov[order].T),
+            governing_row=np.ascontiguousarray(paths.gov[order].T, dtype=np.int32),  # int32: half the traffic
             coverage=coverage,
             path_coverage=np.ascontiguousarray((coverage[paths.gov[order]] * on_path[order]).T)
             if len(coverage) else np.zeros((self.n_years, self.n_groups)),
@@ -431,8 +431,11 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
     n_years, n_groups = groups.weighted_reference.shape[1], groups.weighted_reference.shape[2]
     tree = jurisdictions
     n_units = tree.n_units
-    v = DrawValues(reference=np.empty(n_groups), potential=np.empty(n_groups), delivered=np.empty(n_groups),
-                   unit_reference=np.empty(n_units), unit_delivered=np.empty(n_units),
+    reference, delivered = np.empty(n_groups), np.empty(n_groups)
+    one_group_each = n_units == n_groups  # then unit u is group u: the unit sums are the group values themselves
+    v = DrawValues(reference=reference, potential=np.empty(n_groups), delivered=delivered,
+                   unit_reference=reference if one_group_each else np.empty(n_units),
+                   unit_delivered=delivered if one_group_each else np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
                    effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
                    inverse_anchor=np.ones(n_groups))
@@ -564,25 +567,27 @@ def _group_impacts(groups, draws, m, t, s, v):
             potential[g] = p
             delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         return
+    # one pass over every group, then the special groups again in full
+    by_row, constant = len(fraction) > 0, draws.constant_fraction
+    if has_base:
+        b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+        for g in range(len(xw)):
+            reference[g] = e[g] * xw[g]
+            p = max(e[g] * ku[g] + (e[g] - b[g]) * kpa[g], 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
     else:
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
-            potential[g] = e[g] * ku[g]
-        if has_base:
-            b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
-            for g in range(len(xw)):
-                potential[g] += (e[g] - b[g]) * kpa[g]
-        for j, g in enumerate(groups.special):
-            c = draws.weight_factor[s, g] if has_weight else 1.0
-            potential[g] = max(potential[g] - c * kpb[j], e[g] * kv[j])
-    np.maximum(potential, 0.0, potential)
-    if len(fraction):
-        for g in range(len(xw)):
-            delivered[g] = potential[g] * fraction[gov[g]]
-    else:
-        constant = draws.constant_fraction
-        for g in range(len(xw)):
-            delivered[g] = potential[g] * constant
+            p = max(e[g] * ku[g], 0.0)
+            potential[g] = p
+            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+    for j, g in enumerate(groups.special):
+        c = draws.weight_factor[s, g] if has_weight else 1.0
+        base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
+        p = max(e[g] * ku[g] + base_part - c * kpb[j], e[g] * kv[j], 0.0)
+        potential[g] = p
+        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -606,10 +611,7 @@ def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s
 def _unit_sums(unit_of_group, v):
     """Groups summed into their actors (units), and each unit's delivered rate."""
     e_u, d_u, rate = v.unit_reference, v.unit_delivered, v.unit_rate
-    if len(e_u) == len(v.reference):  # one group per unit (the usual case): no sums needed
-        e_u[:] = v.reference
-        d_u[:] = v.delivered
-    else:
+    if len(e_u) != len(v.reference):  # else one group per unit (the usual case): the same arrays, no sums
         e_u[:] = 0.0
         d_u[:] = 0.0
         for g in range(len(v.reference)):
