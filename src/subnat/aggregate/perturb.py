@@ -181,8 +181,13 @@ def data_errors(screened: Screened, uncertainty: UncertaintySettings, scope_weig
     sigma = np.array([uncertainty.actor_data_sigma[type_of[a]] for a in actors])[:, None]
     rows = groups["actor_id"].map(position).to_numpy()
 
+    identity = np.array_equal(rows, np.arange(len(actors)))  # one group per actor: no gather
+
     def latest(s0: int, s1: int) -> np.ndarray:
-        return np.exp(sigma * rnd.normals(seed, "data_error", len(actors), s0, s1))[rows]
+        z = rnd.normals(seed, "data_error", len(actors), s0, s1)
+        z *= sigma
+        e = np.exp(z, out=z)
+        return e if identity else e[rows]
 
     if not uncertainty.actor_data_separate:
         return DataErrors(latest)
@@ -212,7 +217,11 @@ def _base_year_factor(groups: pd.DataFrame, uncertainty: UncertaintySettings, se
     def base(s0: int, s1: int) -> np.ndarray:
         z = rnd.normals(seed, "data_error", len(actors), s0, s1)[rows]  # the MRY error's normals
         eps = rnd.normals(seed, "data_error_base_year", len(actors), s0, s1)[rows]
-        b = np.exp(by_sigma * (keep * z + own * eps))
+        z *= keep  # in place: by_sigma (keep z + own eps), then exp
+        eps *= own
+        z += eps
+        z *= by_sigma
+        b = np.exp(z, out=z)
         if same.any():
             b[same] = latest(s0, s1)[same]
         return b
