@@ -113,6 +113,7 @@ class GroupArrays(NamedTuple):
     anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
     ref_index: np.ndarray  # (G,) position of the reference year in the national years, -1: own reference
     first_index: int  # position of the first case year in the national years
+    varying_row: np.ndarray  # groups whose governing row is not the same in every year
     base_pathway: np.ndarray  # (M, T, G) k PA_base: the part of the pathway scaled by base-year emissions,
     #                           (0, 0, 0) when no group has one
 
@@ -185,6 +186,7 @@ class DrawValues(NamedTuple):
     effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
     ratio: np.ndarray  # (G,) perturbed over unperturbed reference (projection and growth error)
     inverse_anchor: np.ndarray  # (G,) 1 / projection factor at the group's reference year, for the draw
+    group_fraction: np.ndarray  # (G,) the draw's delivered fraction of each group's first governing row
 
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
@@ -341,6 +343,7 @@ class Prepared:
             anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
             first_index=int(paths.first_index),
+            varying_row=np.flatnonzero((paths.gov[order] != paths.gov[order][:, :1]).any(axis=1)),
             base_pathway=_member_major(paths.PA_base[order] * kw) if paths.PA_base is not None
             else np.zeros((0, 0, 0)),
         )
@@ -462,7 +465,7 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
                    unit_delivered=delivered if one_group_each else np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
                    effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
-                   inverse_anchor=np.ones(n_groups))
+                   inverse_anchor=np.ones(n_groups), group_fraction=np.empty(n_groups))
     in_projection = projection.in_national_projection
     subtract_flagged = projection.subtract
     totals, group_values = out.totals, out.group_values
@@ -470,6 +473,7 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
         s = draws.by_member[i]
         m = draws.members[s]
         _anchor_factors(groups, draws, s, v)
+        _group_fractions(groups, draws, s, v)
         for t in range(n_years):
             _ratios(groups, draws, t, s, v)
             _group_impacts(groups, draws, m, t, s, v)
@@ -501,6 +505,19 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
             totals[4, t, s] = o6
             totals[5, t, s] = covered + company_covered
             totals[6, t, s] = avoided
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_fractions(groups, draws, s, v):
+    """The draw's delivered fraction per group, gathered once per draw rather than once per year
+    (groups.varying_row, whose governing row changes, are gathered again each year)."""
+    out = v.group_fraction
+    if len(draws.delivered_fraction[s]) == 0:
+        out[:] = draws.constant_fraction
+        return
+    fraction, first = draws.delivered_fraction[s], groups.governing_row[0]
+    for g in range(len(out)):
+        out[g] = fraction[first[g]]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -562,7 +579,7 @@ def _group_impacts(groups, draws, m, t, s, v):
     kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
-    coverage, path_start = groups.coverage, groups.path_start
+    coverage, path_start, group_fraction = groups.coverage, groups.path_start, v.group_fraction
     has_base, has_weight = draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0
     if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
         kc = groups.path_coverage[t]
@@ -574,14 +591,17 @@ def _group_impacts(groups, draws, m, t, s, v):
                 reference[g] = e[g] * (r * xw[g])
                 p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])) + (e[g] - b[g]) * kpa[g], 0.0)
                 potential[g] = p
-                delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+                delivered[g] = p * group_fraction[g]
         else:
             for g in range(len(xw)):
                 r = ratio[g]
                 reference[g] = e[g] * (r * xw[g])
                 p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
                 potential[g] = p
-                delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+                delivered[g] = p * group_fraction[g]
+        if by_row:  # groups whose governing row changes over the years
+            for g in groups.varying_row:
+                delivered[g] = potential[g] * fraction[gov[g]]
         for j, g in enumerate(groups.special):
             kx = xw[g] * coverage[gov[g]]
             shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
@@ -599,13 +619,16 @@ def _group_impacts(groups, draws, m, t, s, v):
             reference[g] = e[g] * xw[g]
             p = max(e[g] * ku[g] + (e[g] - b[g]) * kpa[g], 0.0)
             potential[g] = p
-            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+            delivered[g] = p * group_fraction[g]
     else:
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
             p = max(e[g] * ku[g], 0.0)
             potential[g] = p
-            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+            delivered[g] = p * group_fraction[g]
+    if by_row:  # groups whose governing row changes over the years
+        for g in groups.varying_row:
+            delivered[g] = potential[g] * fraction[gov[g]]
     for j, g in enumerate(groups.special):
         c = draws.weight_factor[s, g] if has_weight else 1.0
         base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
