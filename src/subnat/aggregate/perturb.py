@@ -214,9 +214,13 @@ def _base_year_factor(groups: pd.DataFrame, uncertainty: UncertaintySettings, se
     same = r >= 1.0
     keep, own = r[:, None], np.sqrt(1.0 - np.minimum(r, 1.0) ** 2)[:, None]
 
+    identity = np.array_equal(rows, np.arange(len(actors)))  # one group per actor: no gather
+
     def base(s0: int, s1: int) -> np.ndarray:
-        z = rnd.normals(seed, "data_error", len(actors), s0, s1)[rows]  # the MRY error's normals
-        eps = rnd.normals(seed, "data_error_base_year", len(actors), s0, s1)[rows]
+        z = rnd.normals(seed, "data_error", len(actors), s0, s1)  # the MRY error's normals
+        eps = rnd.normals(seed, "data_error_base_year", len(actors), s0, s1)
+        if not identity:
+            z, eps = z[rows], eps[rows]
         z *= keep  # in place: by_sigma (keep z + own eps), then exp
         eps *= own
         z += eps
