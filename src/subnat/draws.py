@@ -12,7 +12,8 @@ import numpy as np
 
 BLOCK = 64
 PURPOSES = {"members": 1, "data_error": 2, "ets": 3, "achievement": 4, "holdout": 5,
-            "projection_error": 11, "reference_growth": 12}  # issue 16 (engine): 11, 12
+            "projection_error": 11, "reference_growth": 12,  # issue 16 (engine): 11, 12
+            "data_error_base_year": 13, "scope_split": 14}  # issue 16 item 4
 
 
 def generator(seed: int, purpose: str, block: int = 0) -> np.random.Generator:

@@ -15,10 +15,10 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Prepared, Result, ScenarioDraws, Structure, aggregate_draws, build_structure
 from subnat.aggregate.national import NationalSeries, check_joins, member_draws, national_series, ndc_levels
 from subnat.aggregate.pathways import Pathways, build_pathways
-from subnat.aggregate.perturb import growth_normals, growth_sd, projection_factor
+from subnat.aggregate.perturb import data_errors, growth_normals, growth_sd, projection_factor
 from subnat.aggregate.scenarios import DETERMINISTIC
 from subnat.aggregate.screen import Screened, emissions_series, screen
-from subnat.aggregate.settings import MethodSettings, ReferenceSettings, UncertaintySettings, method_settings
+from subnat.aggregate.settings import MethodSettings, ReferenceSettings, method_settings
 from subnat.case.load import Case, load_case
 from subnat.config import Composed, ConfigSources, case_layer, compose, sampling_flags
 from subnat.errors import ConsistencyError, InputError, Problem
@@ -88,7 +88,10 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
     members = member_draws(national, n_draws, rnd.generator(seed, "members"))
     national_index = national.over(years)
     report = np.asarray(case.meta.reporting_years) - years[0]
-    factor = _draw_factor(_data_error(screened, settings.uncertainty, seed), ets_sd, seed)
+    errors = data_errors(screened, settings.uncertainty, settings.screen.scope_weights, seed)
+    factor = _draw_factor(errors.latest if errors is not None else None, ets_sd, seed)
+    base = _draw_factor(errors.base_year, ets_sd, seed) if errors is not None and errors.base_year is not None else None
+    measured = {"base_factor": base, "weight_factor": errors.scope_split if errors is not None else None}
     # national projection error (every scenario) and reference-growth error (all but no_nsa), method §9
     projection = projection_factor(national, settings.uncertainty, seed, n_draws)
     growth = growth_sd(screened.groups, years, settings.uncertainty, set(own))
@@ -106,9 +109,10 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
             spec = ScenarioDraws(members, None, 1.0, **varied)
         elif name == "expected":
             fractions = _achievement(screened.commitments, settings, posterior)
-            spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1], **varied)
+            spec = ScenarioDraws(members, factor, lambda s0, s1, f=fractions: f[:, s0:s1], **measured,
+                                 **varied)
         else:
-            spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")), **varied)
+            spec = ScenarioDraws(members, factor, float(name.removeprefix("fixed_")), **measured, **varied)
         specs[name] = spec
         results[name] = aggregate_draws(prepared, national_index, spec, report)
     ndcs = {name: ndc_levels(case, r.cps, years) for name, r in results.items()}
@@ -116,23 +120,6 @@ def assess(case: Case, settings: MethodSettings, scenarios: Sequence[str],
                             ndcs, fractions, specs)
     check_consistency(assessment)
     return assessment
-
-
-def _data_error(screened: Screened, uncertainty: UncertaintySettings, seed: int):
-    """Lognormal data-error factor per actor and draw (median 1), mapped to groups (method §9)."""
-    if not uncertainty.actor_data_error or screened.groups.empty:
-        return None
-    sigma_by_type = uncertainty.actor_data_sigma
-    actors = list(dict.fromkeys(screened.groups["actor_id"]))
-    position = {a: i for i, a in enumerate(actors)}
-    first_group = screened.groups.drop_duplicates("actor_id").set_index("actor_id")
-    sigma = np.array([sigma_by_type[first_group.at[a, "actor_type"]] for a in actors])[:, None]
-    rows = screened.groups["actor_id"].map(position).to_numpy()
-
-    def factor(s0: int, s1: int) -> np.ndarray:
-        return np.exp(sigma * rnd.normals(seed, "data_error", len(actors), s0, s1))[rows]
-
-    return factor
 
 
 def _ets_references(screened: Screened, years: np.ndarray, reference: ReferenceSettings, noise: bool
@@ -158,7 +145,8 @@ def _ets_references(screened: Screened, years: np.ndarray, reference: ReferenceS
 
 
 def _draw_factor(data_error, ets_sd: np.ndarray | None, seed: int):
-    """Per group and draw: data-error factor times ETS baseline noise (each optional)."""
+    """Per group and draw: data-error factor times ETS baseline noise (each optional; the noise
+    multiplies the base-year factor too, so with b = e the pathway moves as before)."""
     if ets_sd is None:
         return data_error
 

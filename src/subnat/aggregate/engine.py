@@ -54,8 +54,9 @@ class Structure:
 
 @dataclass
 class ScenarioDraws:
-    """What varies by draw in one scenario: CPS member, data-error factor per group, delivered
-    fraction per commitment, national projection error, reference-growth error (`perturb`)."""
+    """What varies by draw in one scenario: CPS member, data-error factor per group (latest
+    inventory and reference), delivered fraction per commitment, national projection error,
+    reference-growth error and the base-year data-error factor (`perturb`)."""
 
     members: np.ndarray  # (S,)
     data_factor: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0), screened group order
@@ -63,6 +64,10 @@ class ScenarioDraws:
     projection: np.ndarray | None = None  # (S, Y) factor on the national CPS over the national years
     growth_sd: np.ndarray | None = None  # (G, T) sd of the log reference-growth deviation, screened order
     growth_z: Callable[[int, int], np.ndarray] | None = None  # (s0, s1) -> (G, s1-s0) its standard normals
+    # (s0, s1) -> (G, s1-s0) factor on the base-year-scaled part of the pathway; None: data_factor's
+    base_factor: Callable[[int, int], np.ndarray] | None = None
+    # (s0, s1) -> (G, s1-s0) scope-split factor on the group's scope weight (all of its values); None: 1
+    weight_factor: Callable[[int, int], np.ndarray] | None = None
 
 
 @dataclass
@@ -99,7 +104,7 @@ class GroupArrays(NamedTuple):
     special: np.ndarray  # (J,) groups with unscaled levels or peaking caps, the only ones with the next two
     unscaled_pathway: np.ndarray  # (M, T, J) k PB
     cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
-    governing_row: np.ndarray  # (T, G) commitments row governing each year
+    governing_row: np.ndarray  # (T, G) commitments row governing each year (int32)
     coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
     path_coverage: np.ndarray  # (T, G) coverage of the governing row where a pathway applies, else 0
     follows_index: np.ndarray  # (G,) 1.0 where the reference follows the national index, 0.0 for own references
@@ -108,6 +113,9 @@ class GroupArrays(NamedTuple):
     anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
     ref_index: np.ndarray  # (G,) position of the reference year in the national years, -1: own reference
     first_index: int  # position of the first case year in the national years
+    varying_row: np.ndarray  # groups whose governing row is not the same in every year
+    base_pathway: np.ndarray  # (M, T, G) k PA_base: the part of the pathway scaled by base-year emissions,
+    #                           (0, 0, 0) when no group has one
 
 
 class JurisdictionOverlap(NamedTuple):
@@ -154,6 +162,8 @@ class ChunkDraws(NamedTuple):
     projection: np.ndarray  # (S, Y) factor on the national CPS, or (S, 0) without projection error
     growth_sd: np.ndarray  # (T, G) sd of the log reference deviation, or (0, 0) without it
     growth_z: np.ndarray  # (S, G) its standard normals, or (S, 0)
+    base_factor: np.ndarray  # (S, G) base-year data-error factor, or (S, 0): equal to data_factor
+    weight_factor: np.ndarray  # (S, G) scope-split factor, or (S, 0); data_factor and base_factor include it
 
 
 class ChunkOutputs(NamedTuple):
@@ -176,6 +186,7 @@ class DrawValues(NamedTuple):
     effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
     ratio: np.ndarray  # (G,) perturbed over unperturbed reference (projection and growth error)
     inverse_anchor: np.ndarray  # (G,) 1 / projection factor at the group's reference year, for the draw
+    group_fraction: np.ndarray  # (G,) the draw's delivered fraction of each group's first governing row
 
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
@@ -323,7 +334,7 @@ class Prepared:
             special=np.flatnonzero(special),
             unscaled_pathway=_member_major(pb * kw[special]),
             cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
-            governing_row=np.ascontiguousarray(paths.gov[order].T),
+            governing_row=np.ascontiguousarray(paths.gov[order].T, dtype=np.int32),  # int32: half the traffic
             coverage=coverage,
             path_coverage=np.ascontiguousarray((coverage[paths.gov[order]] * on_path[order]).T)
             if len(coverage) else np.zeros((self.n_years, self.n_groups)),
@@ -332,6 +343,9 @@ class Prepared:
             anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
             first_index=int(paths.first_index),
+            varying_row=np.flatnonzero((paths.gov[order] != paths.gov[order][:, :1]).any(axis=1)),
+            base_pathway=_member_major(paths.PA_base[order] * kw) if paths.PA_base is not None
+            else np.zeros((0, 0, 0)),
         )
         rules = st.overlap  # bool(): one compiled kernel whatever bool type the settings hold
         self.jurisdictions = JurisdictionOverlap(
@@ -357,12 +371,16 @@ class Prepared:
         """(7, T, S) totals and (4, R, S, G) per-group values of draws [s0, s1)."""
         n_draws = s1 - s0
         members = np.asarray(draws.members[s0:s1], dtype=np.int64)
+        order = self.order
         if draws.data_factor is not None:
-            factor = np.ascontiguousarray(np.asarray(draws.data_factor(s0, s1), float).T[:, self.order])
+            factor = _draw_major(draws.data_factor(s0, s1), order)
         else:
             factor = np.ones((n_draws, self.n_groups))
+        weight = (_draw_major(draws.weight_factor(s0, s1), order)
+                  if draws.weight_factor is not None else np.zeros((n_draws, 0)))
         if callable(draws.delivered_fraction):
-            fraction = np.ascontiguousarray(np.asarray(draws.delivered_fraction(s0, s1), float).T)
+            rows = draws.delivered_fraction(s0, s1)
+            fraction = _draw_major(rows, np.arange(len(rows)))
             constant = 0.0
         else:
             fraction, constant = np.zeros((n_draws, 0)), float(draws.delivered_fraction)
@@ -372,12 +390,21 @@ class Prepared:
                       else np.zeros((n_draws, 0)))
         if draws.growth_sd is not None and draws.growth_z is not None:
             growth_sd = np.ascontiguousarray(np.asarray(draws.growth_sd, float)[self.order].T)
-            growth_z = np.ascontiguousarray(np.asarray(draws.growth_z(s0, s1), float).T[:, self.order])
+            growth_z = _draw_major(draws.growth_z(s0, s1), order)
         else:
             growth_sd, growth_z = np.zeros((0, 0)), np.zeros((n_draws, 0))
+        if draws.base_factor is not None and self.groups.base_pathway.size:
+            base = _draw_major(draws.base_factor(s0, s1), order)
+            if weight.size:
+                base *= weight
+        else:
+            base = np.zeros((n_draws, 0))
+        if weight.size:  # the weight scales every value of the group: folded into e (and b), and kPB in the kernel
+            factor *= weight
         chunk = ChunkDraws(members=members, by_member=np.argsort(members, kind="stable"), data_factor=factor,
                            delivered_fraction=fraction, constant_fraction=constant, cps=np.ascontiguousarray(cps),
-                           report_slot=slot, projection=projection, growth_sd=growth_sd, growth_z=growth_z)
+                           report_slot=slot, projection=projection, growth_sd=growth_sd, growth_z=growth_z,
+                           base_factor=base, weight_factor=weight)
         out = ChunkOutputs(totals=np.zeros((len(TOTALS), self.n_years, n_draws)),
                            group_values=np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups)))
         _aggregate(self.groups, self.jurisdictions, self.companies, self.projection, chunk, out)
@@ -391,6 +418,28 @@ def _path_start(on_path: np.ndarray) -> np.ndarray:
     if not np.array_equal(after, on_path):
         raise ValueError("a pathway stops before the last year (bug)")
     return start
+
+
+def _draw_major(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(R, S) -> contiguous (S, len(rows)) with out[s, j] = values[rows[j], s]: the kernel reads one
+    draw's row. A blocked copy without the GIL (numpy's strided gather-transpose was a fifth of a run)."""
+    return _gather_transpose(np.ascontiguousarray(values, dtype=float), np.asarray(rows, dtype=np.int64))
+
+
+@numba.njit(cache=True, nogil=True)
+def _gather_transpose(values, rows):  # pragma: no cover
+    n, n_draws = len(rows), values.shape[1]
+    out = np.empty((n_draws, n))
+    block = 32
+    for j0 in range(0, n, block):
+        j1 = min(n, j0 + block)
+        for s0 in range(0, n_draws, block):
+            s1 = min(n_draws, s0 + block)
+            for j in range(j0, j1):
+                row = rows[j]
+                for s in range(s0, s1):
+                    out[s, j] = values[row, s]
+    return out
 
 
 def _member_major(values: np.ndarray) -> np.ndarray:
@@ -409,11 +458,14 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
     n_years, n_groups = groups.weighted_reference.shape[1], groups.weighted_reference.shape[2]
     tree = jurisdictions
     n_units = tree.n_units
-    v = DrawValues(reference=np.empty(n_groups), potential=np.empty(n_groups), delivered=np.empty(n_groups),
-                   unit_reference=np.empty(n_units), unit_delivered=np.empty(n_units),
+    reference, delivered = np.empty(n_groups), np.empty(n_groups)
+    one_group_each = n_units == n_groups  # then unit u is group u: the unit sums are the group values themselves
+    v = DrawValues(reference=reference, potential=np.empty(n_groups), delivered=delivered,
+                   unit_reference=reference if one_group_each else np.empty(n_units),
+                   unit_delivered=delivered if one_group_each else np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
                    effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
-                   inverse_anchor=np.ones(n_groups))
+                   inverse_anchor=np.ones(n_groups), group_fraction=np.empty(n_groups))
     in_projection = projection.in_national_projection
     subtract_flagged = projection.subtract
     totals, group_values = out.totals, out.group_values
@@ -421,6 +473,7 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
         s = draws.by_member[i]
         m = draws.members[s]
         _anchor_factors(groups, draws, s, v)
+        _group_fractions(groups, draws, s, v)
         for t in range(n_years):
             _ratios(groups, draws, t, s, v)
             _group_impacts(groups, draws, m, t, s, v)
@@ -452,6 +505,19 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
             totals[4, t, s] = o6
             totals[5, t, s] = covered + company_covered
             totals[6, t, s] = avoided
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_fractions(groups, draws, s, v):
+    """The draw's delivered fraction per group, gathered once per draw rather than once per year
+    (groups.varying_row, whose governing row changes, are gathered again each year)."""
+    out = v.group_fraction
+    if len(draws.delivered_fraction[s]) == 0:
+        out[:] = draws.constant_fraction
+        return
+    fraction, first = draws.delivered_fraction[s], groups.governing_row[0]
+    for g in range(len(out)):
+        out[g] = fraction[first[g]]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -503,45 +569,72 @@ def _exp(x):
 
 @numba.njit(cache=True, nogil=True)
 def _group_impacts(groups, draws, m, t, s, v):
-    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) - kPB,
-    e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's reference ratio (1 without
-    projection or growth error). The pathway is anchored on data and targets and does not move with R,
-    except before a pathway applies, where the pathway is the reference (kX = w X x coverage)."""
+    """§5-§6 per group: reference e R X w, potential max(0, e (kU + (R-1) kX [on a pathway]) +
+    (e - b) kPA_base - c kPB, e (kV + (R-1) kX)), delivered = fraction x potential; R the draw's
+    reference ratio (1 without projection or growth error), b the base-year factor (e when not drawn),
+    c the scope-split factor on the weight (already in e and b).
+    The pathway is anchored on data and targets and does not move with R, except before a pathway
+    applies, where the pathway is the reference (kX = w X x coverage)."""
     xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
     kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
     gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
     reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
-    coverage, path_start = groups.coverage, groups.path_start
+    coverage, path_start, group_fraction = groups.coverage, groups.path_start, v.group_fraction
+    has_base, has_weight = draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0
     if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
         kc = groups.path_coverage[t]
         by_row, constant = len(fraction) > 0, draws.constant_fraction
-        for g in range(len(xw)):
-            r = ratio[g]
-            reference[g] = e[g] * (r * xw[g])
-            p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
-            potential[g] = p
-            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+        if has_base:
+            b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+            for g in range(len(xw)):
+                r = ratio[g]
+                reference[g] = e[g] * (r * xw[g])
+                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])) + (e[g] - b[g]) * kpa[g], 0.0)
+                potential[g] = p
+                delivered[g] = p * group_fraction[g]
+        else:
+            for g in range(len(xw)):
+                r = ratio[g]
+                reference[g] = e[g] * (r * xw[g])
+                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
+                potential[g] = p
+                delivered[g] = p * group_fraction[g]
+        if by_row:  # groups whose governing row changes over the years
+            for g in groups.varying_row:
+                delivered[g] = potential[g] * fraction[gov[g]]
         for j, g in enumerate(groups.special):
             kx = xw[g] * coverage[gov[g]]
             shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
-            p = max(e[g] * (ku[g] + shift) - kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
+            base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
+            c = draws.weight_factor[s, g] if has_weight else 1.0
+            p = max(e[g] * (ku[g] + shift) + base_part - c * kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
             potential[g] = p
             delivered[g] = p * (fraction[gov[g]] if by_row else constant)
         return
+    # one pass over every group, then the special groups again in full
+    by_row, constant = len(fraction) > 0, draws.constant_fraction
+    if has_base:
+        b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+        for g in range(len(xw)):
+            reference[g] = e[g] * xw[g]
+            p = max(e[g] * ku[g] + (e[g] - b[g]) * kpa[g], 0.0)
+            potential[g] = p
+            delivered[g] = p * group_fraction[g]
     else:
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
-            potential[g] = e[g] * ku[g]
-        for j, g in enumerate(groups.special):
-            potential[g] = max(potential[g] - kpb[j], e[g] * kv[j])
-    np.maximum(potential, 0.0, potential)
-    if len(fraction):
-        for g in range(len(xw)):
+            p = max(e[g] * ku[g], 0.0)
+            potential[g] = p
+            delivered[g] = p * group_fraction[g]
+    if by_row:  # groups whose governing row changes over the years
+        for g in groups.varying_row:
             delivered[g] = potential[g] * fraction[gov[g]]
-    else:
-        constant = draws.constant_fraction
-        for g in range(len(xw)):
-            delivered[g] = potential[g] * constant
+    for j, g in enumerate(groups.special):
+        c = draws.weight_factor[s, g] if has_weight else 1.0
+        base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
+        p = max(e[g] * ku[g] + base_part - c * kpb[j], e[g] * kv[j], 0.0)
+        potential[g] = p
+        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -565,10 +658,7 @@ def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s
 def _unit_sums(unit_of_group, v):
     """Groups summed into their actors (units), and each unit's delivered rate."""
     e_u, d_u, rate = v.unit_reference, v.unit_delivered, v.unit_rate
-    if len(e_u) == len(v.reference):  # one group per unit (the usual case): no sums needed
-        e_u[:] = v.reference
-        d_u[:] = v.delivered
-    else:
+    if len(e_u) != len(v.reference):  # else one group per unit (the usual case): the same arrays, no sums
         e_u[:] = 0.0
         d_u[:] = 0.0
         for g in range(len(v.reference)):

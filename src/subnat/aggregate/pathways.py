@@ -11,6 +11,15 @@ scales actor data by its error factor `e` and picks its CPS member `m`:
 PA holds the parts of the pathway that scale with the actor's own data (anchors, base-year
 levels, reference-based levels) and PB those that do not (stated fixed levels, reported BAU).
 PK is the peaking cap (+inf where none) and k_gov the coverage of the governing target.
+
+With separate data errors (method §9: e for the latest inventory, b for the base year) PA splits
+into the part anchored on the latest inventory and the reference, PA - PA_base, and PA_base, the
+part that scales with base-year emissions (absolute, intensity and net-zero target levels, and the
+start anchor under `pathway.anchor: base_year`):
+
+    P(g, t) = kw * max(0, e * U + (e - b) * PA_base - PB, e * V)
+
+which is the line above when b = e.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ import pandas as pd
 
 from subnat.aggregate.national import NationalSeries
 from subnat.aggregate.settings import PathwaySettings
+
+BASE_YEAR_LEVELS = ("absolute", "intensity_gdp", "intensity_capita", "net_zero")  # target level = E(BY) x factor
 
 
 @dataclass
@@ -42,6 +53,7 @@ class Pathways:
     first_index: int = 0  # position of years[0] in the national years
     ref_level: np.ndarray | None = None  # (G,) the reference's anchor level (normally the latest inventory)
     row_coverage: np.ndarray | None = None  # coverage of each commitments row, indexed like `gov`
+    PA_base: np.ndarray | None = None  # the part of PA that scales with base-year emissions, None when none does
 
     def special_groups(self) -> np.ndarray:
         """(G,) bool: groups with unscaled levels or peaking caps (computed in full by the engine)."""
@@ -78,20 +90,21 @@ def build_pathways(groups: pd.DataFrame, commitments: pd.DataFrame, national: Na
     peaking = (commitments["target_type"] == "peaking").to_numpy()
     xt = _reference_at(groups, grp, ty, X, years, national)
     A, B = _target_levels(commitments, xt, settings)
+    base = commitments["target_type"].isin(BASE_YEAR_LEVELS).to_numpy()
     coverage = commitments["coverage"].to_numpy(float)
     # what "the lower level wins" compares (method §4): the actor-scope emissions in the target year,
     # covered part at the target and the rest at its reference; central data, first CPS member
     central = np.where(peaking, xt[:, 0], coverage * (A[:, 0] + B[:, 0]) + (1 - coverage) * xt[:, 0])
     winners = _same_year_winners(grp, ty, peaking, central, coverage, commitments["commitment_id"].to_numpy())
     knots = winners[~peaking[winners]]  # the winning level target of each (group, year) that has one
-    U, PB, on_path = _paths(groups, _Knots(grp[knots], ty[knots], A[knots], B[knots]), X, years, national,
-                            settings.after_target)
+    U, PB, on_path, PA_base = _paths(groups, _Knots(grp[knots], ty[knots], A[knots], B[knots], base[knots]), X,
+                                     years, national, settings.after_target)
     V = _caps(grp[peaking], ty[peaking], xt[peaking], X, years)
     rows = _governing_rows(grp, ty, winners, years, len(groups))
     kw = weight[:, None] * coverage[rows]
     return Pathways(years=years, X=X, U=U, V=V, PB=PB, kw=kw, weight=weight,
                     gov=commitments.index.to_numpy()[rows].astype(np.int64), on_path=on_path,
-                    row_coverage=_row_coverage(commitments), **anchors)
+                    row_coverage=_row_coverage(commitments), PA_base=PA_base, **anchors)
 
 
 def _row_coverage(commitments: pd.DataFrame) -> np.ndarray:
@@ -121,6 +134,7 @@ class _Knots:
     year: np.ndarray
     A: np.ndarray
     B: np.ndarray
+    base: np.ndarray  # (K,) bool: A is base-year emissions times a factor (BASE_YEAR_LEVELS)
 
 
 def governing(target_years: Sequence[float], peaking: Sequence[bool], central_level: Sequence[float],
@@ -226,11 +240,12 @@ def _same_year_winners(grp: np.ndarray, ty: np.ndarray, peaking: np.ndarray, cen
 
 
 def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray, national: NationalSeries,
-           after_target: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+           after_target: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None]:
     """U = X - PA and PB (None when all zero) from the knots: the reference up to the path year,
     linear from (path_year, path_level) through the knots after it, then the last knot (times the
     CPS trend under `cps_trend`). Only cells on a pathway are computed, each row in place; the third
-    array marks them (elsewhere the pathway is the reference and moves with it)."""
+    array marks them (elsewhere the pathway is the reference and moves with it). The fourth is
+    PA_base, the same interpolation over the base-year-scaled knots only (None when there are none)."""
     kg, ky, KA, KB = knots.group, knots.year, knots.A, knots.B
     n_groups, n_years, n_members = X.shape
     y0 = groups["path_year"].to_numpy(np.int64)
@@ -242,6 +257,12 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
     EY = np.r_[ky, y0].astype(float)
     EA = np.vstack([KA, np.repeat(groups["path_level"].to_numpy(float)[:, None], n_members, axis=1)])
     EB = np.vstack([KB, np.zeros((n_groups, n_members))])
+    start_base = (groups["path_anchor"] == "base_year").to_numpy() if "path_anchor" in groups else \
+        np.zeros(n_groups, dtype=bool)
+    by_base = knots.base.any() or start_base.any()
+    EAb = np.vstack([KA * knots.base[:, None], EA[len(ky):] * start_base[:, None]]) if by_base else None
+    PA_base = np.zeros_like(X) if by_base else None
+    PAbf = PA_base.reshape(-1, n_members) if PA_base is not None else None
     fixed = np.zeros(n_groups, dtype=bool)  # groups with an unscaled level (the rest have PB = 0)
     fixed[kg[(KB != 0).any(axis=1)]] = True
     U, PB = np.zeros_like(X), (np.zeros_like(X) if fixed.any() else None)
@@ -256,6 +277,8 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
     left = np.where((right > start[gi]) & (ky[right - 1] > y0[gi]), right - 1, len(ky) + gi)
     lam = ((years[ti] - EY[left]) / (EY[right] - EY[left]))[:, None]
     Uf[gi * n_years + ti] = Xf[gi * n_years + ti] - _blend(EA, left, right, lam)
+    if PAbf is not None:
+        PAbf[gi * n_years + ti] = _blend(EAb, left, right, lam)
     if PBf is not None:
         f = fixed[gi]
         PBf[gi[f] * n_years + ti[f]] = _blend(EB, left[f], right[f], lam[f])
@@ -269,10 +292,13 @@ def _paths(groups: pd.DataFrame, knots: _Knots, X: np.ndarray, years: np.ndarray
         use = ky[k_last] >= nat0
         trend[use] = (nat[:, years[ti[use]] - nat0] / nat[:, ky[k_last[use]] - nat0]).T
     Uf[gi * n_years + ti] = Xf[gi * n_years + ti] - KA[k_last] * trend
+    if PAbf is not None:
+        PAbf[gi * n_years + ti] = KA[k_last] * knots.base[k_last, None] * trend
     if PBf is not None:
         f = fixed[gi]
         PBf[gi[f] * n_years + ti[f]] = KB[k_last[f]] * trend[f]
-    return U, (PB if PB is not None and PB.any() else None), on_path
+    return (U, (PB if PB is not None and PB.any() else None), on_path,
+            (PA_base if PA_base is not None and PA_base.any() else None))
 
 
 def _blend(E: np.ndarray, left: np.ndarray, right: np.ndarray, lam: np.ndarray) -> np.ndarray:

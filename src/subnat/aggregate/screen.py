@@ -83,6 +83,7 @@ def screen(case: Case, settings: ScreenSettings, national: NationalSeries) -> Sc
         row["actor_type"] = actor_types[row["actor_id"]]
         row["coverage"] = 1.0 if pd.isna(row["coverage"]) else float(row["coverage"])
         row["e_by"] = _base_year_emissions(row, inventory)
+        row["e_by_from"] = base_year_measurement(row)
         if (row["target_type"] in NEEDS_BASE_YEAR or (row["target_type"] == "net_zero" and residual > 0)) \
                 and not np.isfinite(row["e_by"]):
             excl.exclude(row, "missing_base_year_emissions",
@@ -105,7 +106,7 @@ def screen(case: Case, settings: ScreenSettings, national: NationalSeries) -> Sc
         excl.exclude(row, code, detail)
     frame = pd.DataFrame(grouping.kept)
     if frame.empty:
-        frame = pd.DataFrame(columns=[*case.commitments.columns, "actor_type", "e_by", "group"])
+        frame = pd.DataFrame(columns=[*case.commitments.columns, "actor_type", "e_by", "e_by_from", "group"])
     for note in grouping.notes:
         log.info(note)
     return Screened(commitments=frame.reset_index(drop=True), groups=grouping.groups,
@@ -187,7 +188,17 @@ def emissions_series(inventory: Inventory, actor: str, scope: str) -> pd.Series:
                      dtype=float)
 
 
-def _scope_split(inventory: Inventory, actor: str, scope: str, year: int) -> dict[str, float] | None:
+def base_year_measurement(row: Mapping[str, Any]) -> str:
+    """Where a commitment's base-year emissions come from: `stated` (base_year_emissions_mt in
+    commitments.csv, a measurement of its own), `inventory` (the case's inventory row of that year),
+    or "" (none). The data errors of method §9 correlate by this (perturb.data_factors)."""
+    if np.isfinite(row["base_year_emissions_mt"]):
+        return "stated"
+    return "inventory" if np.isfinite(row["e_by"]) else ""
+
+
+def scope_split(inventory: Inventory, actor: str, scope: str, year: int) -> dict[str, float] | None:
+    """An actor's emissions by single scope in one year, None unless every scope of the set is reported."""
     rows = inventory.get(actor, {})
     split = {}
     for s in parse_scope(scope):
@@ -326,10 +337,10 @@ def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeri
                 excluded.append((r, "missing_emissions", f"no national emissions in {ref_year} for the growth index"))
             continue
         if anchor_rule == "base_year" and with_by:
-            path_year, path_level = int(with_by[0]["base_year"]), float(with_by[0]["e_by"])
+            path_year, path_level, path_anchor = int(with_by[0]["base_year"]), float(with_by[0]["e_by"]), "base_year"
         else:
-            path_year, path_level = ref_year, ref_level
-        split = _scope_split(inventory, actor, scope, ref_year)
+            path_year, path_level, path_anchor = ref_year, ref_level, "mry"
+        split = scope_split(inventory, actor, scope, ref_year)
         parts = parse_scope(scope)
         if split and sum(split.values()) > 0:
             weight = sum(weights[s] * e for s, e in split.items()) / sum(split.values())
@@ -338,10 +349,24 @@ def _build_groups(rows: list[dict], inventory: Inventory, national: NationalSeri
         gid = len(groups)
         groups.append({"group": gid, "actor_id": actor, "actor_type": members[0]["actor_type"], "scope": scope,
                        "ref_year": ref_year, "ref_level": ref_level, "ref_anchor": how,
-                       "path_year": path_year, "path_level": path_level, "weight": weight})
+                       "path_year": path_year, "path_level": path_level, "weight": weight,
+                       "path_anchor": path_anchor, "base_year_from": _group_base_year(with_by, how, ref_year)})
         for r in members:
             r["group"] = gid
             kept.append(r)
     columns = ["group", "actor_id", "actor_type", "scope", "ref_year", "ref_level", "ref_anchor",
-               "path_year", "path_level", "weight"]
+               "path_year", "path_level", "weight", "path_anchor", "base_year_from"]
     return _Grouping(pd.DataFrame(groups, columns=columns), kept, excluded, notes)
+
+
+def _group_base_year(with_by: list[dict], ref_anchor: str, ref_year: int) -> str:
+    """How a group's base-year emissions relate to its reference anchor (one base-year error per group):
+    `same` (the reference is anchored on them, or they are the inventory's MRY row itself), `stated`
+    (any target states its own), `inventory` (another year of the case's inventory), "" (none used)."""
+    if not with_by:
+        return ""
+    if ref_anchor == "base_year":
+        return "same"
+    if any(r["e_by_from"] == "stated" for r in with_by):
+        return "stated"
+    return "same" if all(int(r["base_year"]) == ref_year for r in with_by) else "inventory"

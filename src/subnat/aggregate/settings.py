@@ -69,7 +69,12 @@ class UncertaintySettings:
     reference_growth_exponent: float = 0.5
     reference_growth_parent_correlation: float = 0.0
     actor_data_error: bool = False
-    actor_data_sigma: Mapping[str, float] = field(default_factory=dict)  # by actor type
+    actor_data_sigma: Mapping[str, float] = field(default_factory=dict)  # by actor type: latest inventory (MRY)
+    # separate data errors (issue 16 item 4): off = one factor on base-year, MRY and reference alike
+    actor_data_separate: bool = False
+    actor_base_year_sigma: Mapping[str, float] = field(default_factory=dict)  # by actor type
+    actor_base_year_correlation: float = 0.0  # base-year vs MRY error when both are rows of the case's inventory
+    actor_scope_split_sigma: Mapping[str, float] = field(default_factory=dict)  # by actor type
     ets_paths: bool = False
     achievement: bool = True
 
@@ -157,6 +162,10 @@ def method_settings(config: Mapping[str, Any]) -> MethodSettings:
             reference_growth_parent_correlation=float(cfg(config, "uncertainty.reference_growth_parent_correlation")),
             actor_data_error=bool(cfg(config, "uncertainty.actor_data_error")),
             actor_data_sigma=dict(cfg(config, "uncertainty.actor_data_sigma")),
+            actor_data_separate=bool(cfg(config, "uncertainty.actor_data_separate")),
+            actor_base_year_sigma=dict(cfg(config, "uncertainty.actor_base_year_sigma")),
+            actor_base_year_correlation=float(cfg(config, "uncertainty.actor_base_year_correlation")),
+            actor_scope_split_sigma=dict(cfg(config, "uncertainty.actor_scope_split_sigma")),
             ets_paths=bool(cfg(config, "uncertainty.ets_paths")),
             achievement=bool(cfg(config, "uncertainty.achievement")),
         ),

@@ -6,7 +6,8 @@
 
 Builds regions, cities inside them (some two levels deep) and companies with locations, runs the
 full per-draw aggregation (CPS ensemble, national projection error, reference-growth error
-correlated within parents, data error, achievement draws, every overlap rule) and
+correlated within parents, separate base-year and latest-inventory data errors, achievement
+draws, every overlap rule) and
 prints one JSON line: seconds, peak memory, and the speed-up over the loop reference
 implementation measured on a subsample (with a check that both agree to 1e-9 relative).
 """
@@ -30,7 +31,7 @@ from subnat import draws as rnd
 from subnat.aggregate.engine import Prepared, ScenarioDraws, aggregate_draws, build_structure
 from subnat.aggregate.national import national_series
 from subnat.aggregate.pathways import build_pathways
-from subnat.aggregate.perturb import actor_rows, growth_normals, growth_sd, projection_factor
+from subnat.aggregate.perturb import DataErrors, actor_rows, data_errors, growth_normals, growth_sd, projection_factor
 from subnat.aggregate.screen import screen
 from subnat.aggregate.settings import MethodSettings, method_settings
 from subnat.case.load import Case, CaseMeta
@@ -131,8 +132,24 @@ def random_draws(n_groups: int, n_commitments: int, n_members: int, n_draws: int
 
 
 def every_source(settings: MethodSettings) -> MethodSettings:
-    """The settings with the projection and reference-growth errors switched on whatever the case."""
-    return replace(settings, uncertainty=replace(settings.uncertainty, projection_error="on", reference_growth=True))
+    """The settings with the projection, reference-growth and separate data errors switched on whatever the case."""
+    return replace(settings, uncertainty=replace(settings.uncertainty, projection_error="on", reference_growth=True,
+                                                 actor_data_error=True, actor_data_separate=True))
+
+
+def case_data_errors(screened, settings: MethodSettings, seed: int) -> DataErrors:
+    """The case's data errors as `assess` draws them (perturb.data_errors)."""
+    errors = data_errors(screened, settings.uncertainty, settings.screen.scope_weights, seed)
+    if errors is None:
+        raise ValueError("the benchmark needs actor_data_error on")
+    return errors
+
+
+def naive_data_errors(errors: DataErrors, n_draws: int) -> dict[str, Any]:
+    """The data-error draws as the loop reference takes them: each factor on its own."""
+    return {"data_factor": errors.latest(0, n_draws),
+            "base_factor": errors.base_year(0, n_draws) if errors.base_year is not None else None,
+            "weight_factor": errors.scope_split(0, n_draws) if errors.scope_split is not None else None}
 
 
 def perturbations(case: Case, national, screened, years: np.ndarray, settings: MethodSettings, n_draws: int,
@@ -164,11 +181,13 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     warm = time.perf_counter()
     small = synthetic_case(naive_actors, first_year, last_year, seed + 1)
     s_national, s_screened, s_years, s_prepared = prepare_case(small, settings)
-    m, f_factor, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
-                                           len(s_national.names), naive_draws, seed)
+    m, _, f_fraction = random_draws(len(s_screened.groups), len(s_screened.commitments),
+                                    len(s_national.names), naive_draws, seed)
+    s_errors = case_data_errors(s_screened, settings, seed)
     s_index = s_national.index[:, s_years - s_national.years[0]]
     fast_small = aggregate_draws(s_prepared, s_index, ScenarioDraws(
-        m, f_factor, f_fraction, **perturbations(small, s_national, s_screened, s_years, settings, naive_draws, seed)),
+        m, delivered_fraction=f_fraction, **s_errors.fields(),
+        **perturbations(small, s_national, s_screened, s_years, settings, naive_draws, seed)),
         np.arange(len(s_years)))  # every year a reporting year: the avoided-growth split is compared too
     warmup = time.perf_counter() - warm
 
@@ -176,17 +195,19 @@ def aggregate(n_actors: int, n_draws: int, first_year: int, last_year: int, seed
     started = time.perf_counter()
     national, screened, years, inputs = prepare_case(case, settings)
     prepared_at = time.perf_counter()
-    members, factor, fraction = random_draws(len(screened.groups), len(screened.commitments),
-                                             len(national.names), n_draws, seed)
+    members, _, fraction = random_draws(len(screened.groups), len(screened.commitments),
+                                        len(national.names), n_draws, seed)
+    measured = case_data_errors(screened, settings, seed).fields()
     index = national.index[:, years - national.years[0]]
     varied = perturbations(case, national, screened, years, settings, n_draws, seed)
-    aggregate_draws(inputs, index, ScenarioDraws(members, factor, fraction, **varied))
+    aggregate_draws(inputs, index, ScenarioDraws(members, delivered_fraction=fraction, **measured, **varied))
     finished = time.perf_counter()
     fast_unit = (finished - prepared_at) / (n_actors * n_draws * len(years))
 
     t0 = time.perf_counter()
     slow = naive.aggregate(small, s_screened, s_national, s_years, settings,
-                           naive.DrawArrays(m, f_factor(0, naive_draws), f_fraction(0, naive_draws),
+                           naive.DrawArrays(members=m, delivered_fraction=f_fraction(0, naive_draws),
+                                            **naive_data_errors(s_errors, naive_draws),
                                             **naive_perturbations(small, naive_draws, seed)))
     naive_unit = (time.perf_counter() - t0) / (naive_actors * naive_draws * len(s_years))
     equal = all(np.allclose(getattr(fast_small, k), v, rtol=1e-9, atol=1e-9) for k, v in slow.items())

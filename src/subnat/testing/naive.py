@@ -27,6 +27,8 @@ class DrawArrays(NamedTuple):
     delivered_fraction: np.ndarray | float  # (C, S) of each screened commitment, or one number for all
     projection_z: np.ndarray | None = None  # (S,) standard normal of the national projection error, or None
     growth_eps: np.ndarray | None = None  # (A, S) reference-growth normals per actor (case.actors order), or None
+    base_factor: np.ndarray | None = None  # (G, S) base-year data-error factor, or None: data_factor's
+    weight_factor: np.ndarray | None = None  # (G, S) scope-split factor on each group's scope weight, or None
 
 
 def aggregate(case: Case, screened: Screened, national: NationalSeries, years: np.ndarray,
@@ -35,10 +37,16 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
 
     Projection and reference-growth error (method §9) move the reference and the national CPS only:
     target levels, peaking caps and pathways keep the unperturbed national index, except where no
-    pathway applies (the pathway is then the reference itself)."""
+    pathway applies (the pathway is then the reference itself).
+
+    Data errors (method §9): `data_factor` scales the latest inventory, so the reference, the MRY
+    start of the pathway, peaking caps and reference-based target levels; `base_factor` scales
+    base-year emissions, so absolute, intensity and net-zero target levels (and the start under
+    `pathway.anchor: base_year`); `weight_factor` scales the group's scope weight."""
     case_actors, locations = case.actors, case.company_locations
     commitments, groups = screened.commitments, screened.groups
-    members, factor, fraction, projection_z, growth_eps = draws
+    members, factor, fraction, projection_z, growth_eps = draws[:5]
+    base_factor, weight_factor = draws.base_factor, draws.weight_factor
     u = method.uncertainty
     z_actor = _actor_normals(case_actors, growth_eps, u.reference_growth_parent_correlation)
     p = method.pathway
@@ -73,6 +81,8 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
             group_avoided: dict[int, float] = {}
             for group in groups.itertuples(index=False):
                 e = 1.0 if factor is None else float(factor[group.group, s])
+                b = e if base_factor is None else float(base_factor[group.group, s])
+                weight = group.weight * (1.0 if weight_factor is None else float(weight_factor[group.group, s]))
                 rows = rows_of[group.group]
                 ref = e * group.ref_level * drawn[int(t)] / drawn[group.ref_year]
                 if z_actor is not None:
@@ -81,17 +91,17 @@ def aggregate(case: Case, screened: Screened, national: NationalSeries, years: n
                         if h > 0 else 0.0
                     ref *= float(np.exp(sd * z_actor[group.actor_id][s]))
                 central = _central_levels(group, rows, national, years, settings)
-                path = _path(group, rows, central, int(t), e, nat, settings | {"last": int(years[-1])}, ref)
+                path = _path(group, rows, central, int(t), e, nat, settings | {"last": int(years[-1]), "base": b}, ref)
                 gov = rows.iloc[int(governing(list(rows["target_year"]), list(rows["target_type"] == "peaking"),
                                               central, list(rows["commitment_id"]), np.array([t]),
                                               list(rows["coverage"]))[0])]
                 f = fraction if not isinstance(fraction, np.ndarray) else float(fraction[gov.name, s])
-                potential = group.weight * gov["coverage"] * max(0.0, ref - path)
+                potential = weight * gov["coverage"] * max(0.0, ref - path)
                 d = f * potential
                 below_anchor = max(path, e * group.ref_level)  # avoided growth: the cut above the latest inventory
                 group_avoided[group.group] = max(0.0, ref - below_anchor) / (ref - path) if ref > path else 0.0
                 delivered[group.actor_id] = delivered.get(group.actor_id, 0.0) + d
-                reference[group.actor_id] = reference.get(group.actor_id, 0.0) + group.weight * ref
+                reference[group.actor_id] = reference.get(group.actor_id, 0.0) + weight * ref
                 group_delivered[group.group] = d
                 group_flag[group.group] = bool(gov["in_national_projection"])
             rate = {a: (delivered[a] / reference[a] if reference[a] > 0 else 0.0) for a in delivered}
@@ -204,22 +214,24 @@ def _reference(group: Any, e: float, year: int, nat: dict[int, float], last: int
 
 
 def _level(row: pd.Series, group: Any, e: float, nat: dict[int, float], last: int, s: dict) -> float:
-    """Target-year level over the whole actor-scope basis (method §4)."""
+    """Target-year level over the whole actor-scope basis (method §4): base-year levels scale with the
+    base-year factor s["base"] (e when absent), reference-based ones with e."""
     p = row["value"] if np.isfinite(row["value"]) else 0.0
+    b = s.get("base", e)
     ty = int(row["target_year"])
     kind = row["target_type"]
     if kind == "absolute":
-        return e * row["e_by"] * (1 - p)
+        return b * row["e_by"] * (1 - p)
     if kind == "baseline":
         if np.isfinite(row["bau_emissions_mt"]):
             return row["bau_emissions_mt"] * (1 - p)
         return _reference(group, e, ty, nat, last) * (1 - p)
     if kind in ("intensity_gdp", "intensity_capita"):
-        return e * row["e_by"] * (1 - p) * row["driver_ratio"]
+        return b * row["e_by"] * (1 - p) * row["driver_ratio"]
     if kind == "fixed_level":
         return p / row["coverage"] if row["coverage"] > 0 else 0.0
     if kind == "net_zero":
-        return e * s["residual"] * (row["e_by"] if np.isfinite(row["e_by"]) else 0.0)
+        return b * s["residual"] * (row["e_by"] if np.isfinite(row["e_by"]) else 0.0)
     if kind == "renewable_electricity":
         share_ref = row["reference_share"] if np.isfinite(row["reference_share"]) else s["re_share"]
         return _reference(group, e, ty, nat, last) * (1 - max(0.0, p - share_ref) * s["elec"][row["actor_type"]])
@@ -258,6 +270,7 @@ def _path(group: Any, rows: pd.DataFrame, central: np.ndarray, t: int, e: float,
                 path *= nat[t] / nat[final]
         elif t > y0 and ahead:
             xs = [y0, *ahead]
-            ys = [e * group.path_level, *[knots[y] for y in ahead]]
+            start = s.get("base", e) if getattr(group, "path_anchor", "mry") == "base_year" else e
+            ys = [start * group.path_level, *[knots[y] for y in ahead]]
             path = float(np.interp(t, xs, ys))
     return min([path, *caps])
