@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ PRIORITY = ["cdp_targets", "net_zero_tracker"]
 BASE_YEAR = 2005
 #: City-wide CDP vintages read (all in the reference data).
 CITYWIDE_YEARS = [2016, 2017, 2018, 2019, 2020, 2021]
+INFO_COLUMNS = ["actor_id", "name", "actor_type", "parent_id", "population", "source", "origin", "ghg_mt",
+                "inventory_year", "account"]
 STATUS_OK, STATUS_THIN = "ok", "too_thin"
 CPS_SETTINGS_SOURCE = ("Climate Action Tracker current-policy range (min and max): CAT publishes a range, "
                        "not a central path, so each draw takes a level uniformly between them")
@@ -65,6 +68,15 @@ class _Window:
 
     citywide_years: list[int]
     inventory_max_year: int
+
+
+@lru_cache(maxsize=8)
+def _cached(reader_name: str, path: Path) -> pd.DataFrame:
+    """One read per file and process (a loop over every CAT country reads each source once); callers
+    filter copies and never modify the frame."""
+    reader = {"nzt": net_zero_tracker.read, "cdp": cdp_targets.read, "cat": cat.read,
+              "keydict": climactor.read}[reader_name]
+    return reader(path)
 
 
 # -- national ---------------------------------------------------------------------------------
@@ -188,9 +200,14 @@ def city_key_name(name: object) -> str:
     return canada.city_name(str(name))
 
 
-def city_actor_id(name: str, iso2: str, lookup: Lookup) -> str:
-    """UN/LOCODE ``JP-TYO`` where the name matches one code, else ``JP-CITY-<NAME_KEY>``."""
-    return lookup.code(name) or f"{iso2}-CITY-{slug(name)}"
+def city_actor_id(name: str, iso2: str, lookup: Lookup, region_codes: set[str]) -> str:
+    """UN/LOCODE ``JP-TYO`` where the name matches one code, else ``JP-CITY-<NAME_KEY>``. A LOCODE equal
+    to an ISO 3166-2 code of the country (Mexico City ``MX-MEX`` vs the State of México ``MX-MEX``)
+    becomes ``MX-LOCODE-MEX`` so a city never takes a region's id."""
+    code = lookup.code(name)
+    if code is None:
+        return f"{iso2}-CITY-{slug(name)}"
+    return f"{iso2}-LOCODE-{code[3:]}" if code in region_codes else code
 
 
 @dataclass
@@ -202,14 +219,15 @@ class _Gathered:
 
 def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
     """Commitments of regions and cities with what the sources say about each actor."""
-    key_dict = climactor.read(refdata.path(ref, "climactor_keydict"))
+    key_dict = _cached("keydict", refdata.path(ref, "climactor_keydict"))
     regions_lk, labels = _region_lookup(ref, iso2, iso3, key_dict)
+    region_codes = set(labels)
     cities_lk = _city_lookup(ref, iso2, iso3, key_dict)
     places = climactor.contextual_states(refdata.path(ref, "climactor_contextuals"), iso3)
     parent_of = {}
     for n, s in zip(places["name"], places["state"], strict=True):
         parent_of.setdefault(key(city_key_name(n)), set()).add(regions_lk.code(s))
-    nzt = net_zero_tracker.read(refdata.path(ref, "net_zero_tracker"))
+    nzt = _cached("nzt", refdata.path(ref, "net_zero_tracker"))
     nzt = nzt[nzt["iso"] == iso3]
     parts, excl, info = [], [], []
 
@@ -227,11 +245,11 @@ def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
         codes = parent_of.get(key(city_key_name(name)), set()) - {None}
         return codes.pop() if len(codes) == 1 else None
 
-    cdp = cdp_targets.read(refdata.path(ref, "cdp_targets"))
+    cdp = _cached("cdp", refdata.path(ref, "cdp_targets"))
     cdp = cdp[cdp["iso"] == iso3].copy()
     cdp["city_name"] = [city_key_name(c if isinstance(c, str) and c else o)
                         for c, o in zip(cdp["city"], cdp["organization"], strict=True)]
-    cdp["actor_id"] = [city_actor_id(n, iso2, cities_lk) for n in cdp["city_name"]]
+    cdp["actor_id"] = [city_actor_id(n, iso2, cities_lk, region_codes) for n in cdp["city_name"]]
     com, ex = cdp_targets.to_commitments(cdp, cdp["actor_id"])
     parts.append(com.assign(origin="cdp_targets"))
     excl.append(ex)
@@ -242,7 +260,7 @@ def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
 
     cit = nzt[nzt["actor_type"] == "city"].copy()
     cit["city_name"] = cit["name"].map(city_key_name)
-    cit["actor_id"] = [city_actor_id(n, iso2, cities_lk) for n in cit["city_name"]]
+    cit["actor_id"] = [city_actor_id(n, iso2, cities_lk, region_codes) for n in cit["city_name"]]
     com, ex = net_zero_tracker.to_commitments(cit, cit["actor_id"])
     parts.append(com.assign(origin="net_zero_tracker"))
     excl.append(ex)
@@ -251,12 +269,17 @@ def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
                               "source": cit["source"], "origin": "net_zero_tracker", "ghg_mt": cit["ghg_mt"],
                               "inventory_year": cit["inventory_year"], "account": None}))
     parts = [p for p in parts if not p.empty]
-    commitments = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*COMMITMENT_COLUMNS, "origin"])
+    commitments = (pd.concat(parts, ignore_index=True) if parts
+                   else pd.DataFrame(columns=[*COMMITMENT_COLUMNS, "origin"]))
     for c in COMMITMENT_COLUMNS:
         if c not in commitments:
             commitments[c] = None
-    info = pd.concat([i for i in info if not i.empty], ignore_index=True)
-    info = info.dropna(subset=["actor_id"])
+    info = [i for i in info if not i.empty]
+    info = (pd.concat(info, ignore_index=True) if info else pd.DataFrame(columns=INFO_COLUMNS))
+    info = info.dropna(subset=["actor_id"]).reset_index(drop=True)
+    info["account"] = info["account"].astype(object)
+    for c in ("population", "ghg_mt", "inventory_year"):
+        info[c] = pd.to_numeric(info[c], errors="coerce")
     return _Gathered(commitments, info, excl)
 
 
@@ -336,6 +359,12 @@ def unnested(commitments: pd.DataFrame, actors: pd.DataFrame) -> tuple[pd.DataFr
     return commitments[~bad], exclusion_frame(log)
 
 
+def case_country(code: str) -> str:
+    """The case's ISO3 country: CAT's ``EU27`` becomes ``EUU`` (the code World Bank and Climate Watch
+    use for the European Union; ISO 3166-1 has none)."""
+    return "EUU" if code == "EU27" else code
+
+
 # -- the case --------------------------------------------------------------------------------
 
 def build(iso3: str, ref: str | Path, duplicates: str = "most_complete", release: str = "cat_2024",
@@ -343,12 +372,16 @@ def build(iso3: str, ref: str | Path, duplicates: str = "most_complete", release
     """Every table of the case ``country_<iso3>`` from the reference-data folder ``ref``."""
     ref = Path(ref)
     cat_file = refdata.path(ref, release)
-    rows = cat.read(cat_file)
+    rows = _cached("cat", cat_file)
     iso3 = iso3.upper()
     if iso3 not in cat.countries(rows):
         raise InputError(Problem(str(cat_file), None, "Country",
                                  f"{iso3!r} is not in the CAT table; known: {', '.join(cat.countries(rows))}"))
     cat_source = cat.citation(cat_file)
+    gwp = cat.gwp_of(rows, iso3)
+    if gwp is None:
+        raise InputError(Problem(str(cat_file), None, "Unit", f"{iso3}: CAT rows on more than one GWP basis "
+                                 "(or none); a case needs one"))
     iso2 = iso2_of(ref, iso3)
     history, hist_source = national_history(ref, iso2, rows, iso3)
     national, factor, y0 = national_table(history, hist_source, rows, iso3, cat_source)
@@ -390,9 +423,9 @@ def build(iso3: str, ref: str | Path, duplicates: str = "most_complete", release
         "name": f"country_{iso3.lower()}",
         "description": f"{iso3}: regions and cities (NZT 2022-12, CDP 2021) vs the CAT current-policy range "
                        f"({cat.release_label(cat_file)})",
-        "country": iso3, "base_year": BASE_YEAR, "years": [first, last],
+        "country": case_country(iso3), "base_year": BASE_YEAR, "years": [first, last],
         "reporting_years": [y for y in (2025, 2030, 2035) if first <= y <= last],
-        "gwp": cat.gwp_of(rows, iso3) or "AR4GWP100", "lulucf": "excluded", "inventory_lulucf": "excluded",
+        "gwp": gwp, "lulucf": "excluded", "inventory_lulucf": "excluded",
         "ndc": ndc,
         "sources": [f"National history: {hist_source}",
                     "CPS: " + (f"user projection {Path(projection).name}" if projection else
@@ -411,7 +444,7 @@ def _actors_and_commitments(ref: Path, iso3: str, iso2: str, duplicates: str, hi
     found = gather(ref, iso3, iso2)
     commitments, ex_d = dedupe(found.commitments, duplicates, PRIORITY)
     commitments = canada.shared_base_year_emissions(commitments)
-    _, labels = _region_lookup(ref, iso2, iso3, climactor.read(refdata.path(ref, "climactor_keydict")))
+    _, labels = _region_lookup(ref, iso2, iso3, _cached("keydict", refdata.path(ref, "climactor_keydict")))
     actors = _nest(actor_table(found.info, set(commitments["actor_id"]), iso3), found.info, labels, iso3)
     cities = set(actors.loc[actors["actor_type"] == "city", "actor_id"])
     city_inv = canada.city_inventory(_Window(CITYWIDE_YEARS, inventory_max),
