@@ -168,7 +168,8 @@ def ndc_list(cat_rows: pd.DataFrame, country: str, factor: float, years: tuple[i
              cat_source: str) -> tuple[list[dict[str, Any]], list[str]]:
     """(case.yaml ndc entries, citations): CAT's NDC levels in case years, harmonised."""
     out, cites = [], []
-    for scenario in cat.ndc_scenarios(cat_rows, country):
+    order = {"NDC Unconditional": 0, "NDC Other": 1, "NDC Conditional": 2}  # unconditional first: the headline
+    for scenario in sorted(cat.ndc_scenarios(cat_rows, country), key=lambda n: (order.get(n.split(",")[0], 3), n)):
         s = cat.series(cat_rows, country, scenario)
         for year, level in s.items():
             if not years[0] <= year <= years[1] or year % 5:
