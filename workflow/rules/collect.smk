@@ -27,6 +27,8 @@ rule build_cases:
 # The cross-country table of every case in `cases` (issue 18 item 4; subnat.crosscountry): 2030
 # figures from each case's summary.csv and coverage.csv, and a bar figure. Not part of `all` yet.
 rule countries_table:
+    conda:
+        "../../environment.yml"
     input:
         summaries=expand("results/{case}/summary.csv", case=CASES),
         coverage=expand("results/{case}/coverage.csv", case=CASES),
