@@ -360,6 +360,12 @@ def unnested(commitments: pd.DataFrame, actors: pd.DataFrame) -> tuple[pd.DataFr
     return commitments[~bad], exclusion_frame(log)
 
 
+def history_gwp(history_source: str, cat_gwp: str) -> str:
+    """GWP of the case: the national history's (UNFCCC Annex I 2019 and Climate Watch 2022: AR4); CAT's
+    own set only when the history is CAT's series."""
+    return cat_gwp if history_source.startswith("CAT") else "AR4GWP100"
+
+
 def case_country(code: str) -> str:
     """The case's ISO3 country: CAT's ``EU27`` becomes ``EUU`` (the code World Bank and Climate Watch
     use for the European Union; ISO 3166-1 has none)."""
@@ -426,12 +432,16 @@ def build(iso3: str, ref: str | Path, duplicates: str = "most_complete", release
                        f"({cat.release_label(cat_file)})",
         "country": case_country(iso3), "base_year": BASE_YEAR, "years": [first, last],
         "reporting_years": [y for y in (2025, 2030, 2035) if first <= y <= last],
-        "gwp": gwp, "lulucf": "excluded", "inventory_lulucf": "excluded",
+        "gwp": history_gwp(hist_source, gwp), "lulucf": "excluded", "inventory_lulucf": "excluded",
         "ndc": ndc,
         "sources": [f"National history: {hist_source}",
                     "CPS: " + (f"user projection {Path(projection).name}" if projection else
                                f"CAT current policy min/max, harmonised to the history at {y0}; {cat_source}"),
                     *ndc_cites,
+                    f"GWP: {history_gwp(hist_source, gwp)}, the basis of the national history's level (the CAT "
+                    f"rows, {gwp}, give only growth ratios, nearly insensitive to the GWP set); UNFCCC Annex I "
+                    "2019 data: AR4 (UNFCCC reporting guidelines 24/CP.19); Climate Watch 2022: taken as AR4, an "
+                    "assumption (the OpenClimate table does not state it)",
                     "Actor inventories are used on the national GWP basis as reported (sources do not state one)"],
     }
     settings = {} if projection else {"uncertainty": {"cps": {
