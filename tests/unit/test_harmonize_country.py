@@ -150,9 +150,9 @@ def test_too_thin_country_still_gives_a_valid_case(tmp_path, built):
     cdp = thin / refdata.FILES["cdp_targets"]
     lines = cdp.read_text(encoding="utf-8").splitlines()
     cdp.write_text("\n".join([lines[0]] + [x for x in lines[1:] if '"COL"' not in x]) + "\n", encoding="utf-8")
-    country._cached.cache_clear()
+    country.cached_read.cache_clear()
     b = country.build("COL", thin, release="cat_2025")
-    country._cached.cache_clear()
+    country.cached_read.cache_clear()
     write_case(b, tmp_path / "case")
     load_case(tmp_path / "case")
     assert b.status == "too_thin" and set(b.coverage["status"]) == {"too_thin"}
@@ -180,3 +180,11 @@ def test_user_projection_replaces_the_cat_range(tmp_path, built):
     bad.write_text("year,emissions_mt\n2030,lots\n")
     with pytest.raises(InputError, match=r"bad\.csv:2: emissions_mt"):
         country.build("COL", ref, release="cat_2025", projection=bad)
+
+
+def test_same_inputs_same_files(tmp_path, built):
+    _, out, ref = built
+    country.cached_read.cache_clear()  # a fresh read of every source, as in a new process
+    again = write_case(country.build("COL", ref, release="cat_2025"), tmp_path / "again")
+    for f in sorted(p.name for p in out.iterdir()):
+        assert (again / f).read_bytes() == (out / f).read_bytes(), f

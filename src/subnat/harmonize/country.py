@@ -71,7 +71,7 @@ class _Window:
 
 
 @lru_cache(maxsize=8)
-def _cached(reader_name: str, path: Path) -> pd.DataFrame:
+def cached_read(reader_name: str, path: Path) -> pd.DataFrame:
     """One read per file and process (a loop over every CAT country reads each source once); callers
     filter copies and never modify the frame."""
     reader = {"nzt": net_zero_tracker.read, "cdp": cdp_targets.read, "cat": cat.read,
@@ -220,7 +220,7 @@ class _Gathered:
 
 def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
     """Commitments of regions and cities with what the sources say about each actor."""
-    key_dict = _cached("keydict", refdata.path(ref, "climactor_keydict"))
+    key_dict = cached_read("keydict", refdata.path(ref, "climactor_keydict"))
     regions_lk, labels = _region_lookup(ref, iso2, iso3, key_dict)
     region_codes = set(labels)
     cities_lk = _city_lookup(ref, iso2, iso3, key_dict)
@@ -228,7 +228,7 @@ def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
     parent_of = {}
     for n, s in zip(places["name"], places["state"], strict=True):
         parent_of.setdefault(key(city_key_name(n)), set()).add(regions_lk.code(s))
-    nzt = _cached("nzt", refdata.path(ref, "net_zero_tracker"))
+    nzt = cached_read("nzt", refdata.path(ref, "net_zero_tracker"))
     nzt = nzt[nzt["iso"] == iso3]
     parts, excl, info = [], [], []
 
@@ -246,7 +246,7 @@ def gather(ref: Path, iso3: str, iso2: str) -> _Gathered:
         codes = parent_of.get(key(city_key_name(name)), set()) - {None}
         return codes.pop() if len(codes) == 1 else None
 
-    cdp = _cached("cdp", refdata.path(ref, "cdp_targets"))
+    cdp = cached_read("cdp", refdata.path(ref, "cdp_targets"))
     cdp = cdp[cdp["iso"] == iso3].copy()
     cdp["city_name"] = [city_key_name(c if isinstance(c, str) and c else o)
                         for c, o in zip(cdp["city"], cdp["organization"], strict=True)]
@@ -379,7 +379,7 @@ def build(iso3: str, ref: str | Path, duplicates: str = "most_complete", release
     """Every table of the case ``country_<iso3>`` from the reference-data folder ``ref``."""
     ref = Path(ref)
     cat_file = refdata.path(ref, release)
-    rows = _cached("cat", cat_file)
+    rows = cached_read("cat", cat_file)
     iso3 = iso3.upper()
     if iso3 not in cat.countries(rows):
         raise InputError(Problem(str(cat_file), None, "Country",
@@ -455,7 +455,7 @@ def _actors_and_commitments(ref: Path, iso3: str, iso2: str, duplicates: str, hi
     found = gather(ref, iso3, iso2)
     commitments, ex_d = dedupe(found.commitments, duplicates, PRIORITY)
     commitments = canada.shared_base_year_emissions(commitments)
-    _, labels = _region_lookup(ref, iso2, iso3, _cached("keydict", refdata.path(ref, "climactor_keydict")))
+    _, labels = _region_lookup(ref, iso2, iso3, cached_read("keydict", refdata.path(ref, "climactor_keydict")))
     actors = _nest(actor_table(found.info, set(commitments["actor_id"]), iso3), found.info, labels, iso3)
     cities = set(actors.loc[actors["actor_type"] == "city", "actor_id"])
     city_inv = canada.city_inventory(_Window(CITYWIDE_YEARS, inventory_max),
