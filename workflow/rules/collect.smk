@@ -7,6 +7,7 @@
 localrules:
     all,
     build_cases,
+    countries_table,
     retrieve_source,  # compute nodes often have no internet
     case_coverage,
     merge_sensitivity,
@@ -24,3 +25,23 @@ localrules:
 rule build_cases:
     input:
         expand("resources/cases/{case}", case=BUILD_CASES),
+
+
+# The cross-country table of every case in `cases` (issue 18 item 4; subnat.crosscountry): 2030
+# figures from each case's summary.csv and coverage.csv, and a bar figure. Not part of `all` yet.
+rule countries_table:
+    conda:
+        "../../environment.yml"
+    input:
+        summaries=expand("results/{case}/summary.csv", case=CASES),
+        coverage=expand("results/{case}/coverage.csv", case=CASES),
+    output:
+        table="results/global/countries.csv",
+        figure="results/global/countries.png",
+    log:
+        "logs/countries_table.log",
+    params:
+        cases=list(CASES),
+        case_yamls=[str(case_path(CASES[c]) / "case.yaml") for c in CASES],
+    script:
+        "../scripts/countries_table.py"

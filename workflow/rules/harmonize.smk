@@ -51,3 +51,30 @@ rule case_coverage:
         runtime=5,
     script:
         "../scripts/case_coverage.py"
+
+
+# A case for any country of the Climate Action Tracker table (harmonize/country.py,
+# docs/country-builder.md): `snakemake -c1 resources/cases/country_JPN`. Not in `rule all`; run the
+# built folder as a user case (config `cases`). Its coverage.csv says `ok` or `too_thin`.
+rule build_country:
+    conda:
+        "../../environment.yml"
+    input:
+        RAW_FILES,
+    output:
+        directory("resources/cases/country_{iso3}"),
+    log:
+        "logs/build_country/{iso3}.log",
+    benchmark:
+        "benchmarks/build_country/{iso3}.tsv"
+    wildcard_constraints:
+        iso3="[A-Z]{3}|EU27",
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    params:
+        duplicates=HARMONIZE_DUPLICATES,
+        raw_dir=raw_dir,
+    script:
+        "../scripts/build_country.py"

@@ -29,6 +29,13 @@ FILES: dict[str, str] = {
     "oef_ca_targets": f"{OEF}/processed/CA_province_targets/Target.csv",
     "climactor_contextuals": "climactor-ddl/subnational_contextuals_database_Dec2022.csv",
     **{f"eccc_{y}": f"eccc-canada-projections/eccc_detailed_ghg_projections_{y}.csv" for y in range(2018, 2025)},
+    "cat_2024": "cat-country-assessments/CAT_14112024_CountryAssessmentData_DataExplorer.xlsx",
+    "cat_2025": "cat-country-assessments/CAT_30092025_CountryAssessmentData_DataExplorer.csv",
+    "climate_watch": f"{OEF}/processed/climate_watch_historical_GHG/EmissionsAgg.csv",
+    "iso3166_2_names": f"{OEF}/processed/ISO-3166-2/ActorName.csv",
+    "unlocode_subdivisions": "geo-nesting/unlocode_2023-2_SubdivisionCodes.csv",
+    "unlocode_names": f"{OEF}/processed/UNLOCODE_to_ClimActor/ActorName.csv",
+    "climactor_countries": "climactor-ddl/country_dict_Oct2023.csv",
 }
 
 

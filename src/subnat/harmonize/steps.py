@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from subnat.harmonize import country
 from subnat.harmonize.build import BuiltCase, build_case, write_case
 from subnat.harmonize.coverage import coverage_of_folder
 
@@ -19,6 +20,16 @@ def build_case_folder(case: str, reference_dir: str | Path, out_dir: str | Path,
     built = build_case(case, reference_dir, duplicates)
     write_case(built, out_dir)
     log.info("wrote %s; coverage:\n%s", out_dir, built.coverage.to_string(index=False))
+    return built
+
+
+def build_country_folder(iso3: str, reference_dir: str | Path, out_dir: str | Path,
+                         duplicates: str = "most_complete", release: str = "cat_2024",
+                         projection: str | Path | None = None) -> country.CountryBuilt:
+    """Build the case of any CAT country into ``out_dir`` (coverage.csv carries the status)."""
+    built = country.build(iso3, reference_dir, duplicates, release, Path(projection) if projection else None)
+    write_case(built, out_dir)
+    log.info("wrote %s (status %s); coverage:\n%s", out_dir, built.status, built.coverage.to_string(index=False))
     return built
 
 
