@@ -29,6 +29,9 @@ FILES: dict[str, str] = {
     "oef_ca_targets": f"{OEF}/processed/CA_province_targets/Target.csv",
     "climactor_contextuals": "climactor-ddl/subnational_contextuals_database_Dec2022.csv",
     **{f"eccc_{y}": f"eccc-canada-projections/eccc_detailed_ghg_projections_{y}.csv" for y in range(2018, 2025)},
+    "ghgrp_by_year": "epa-ghgrp/ghgp_data_by_year_2023.xlsx",
+    "ghgrp_parents_2020": "epa-ghgrp/edgi_ghgp_data_parent_company_10_2021_RY2020.xlsx",
+    "ghgrp_latest_parents": "epa-ghgrp/edgi_facility_latest_parent_metadata.csv",
 }
 
 
