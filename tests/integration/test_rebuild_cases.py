@@ -9,8 +9,10 @@ import pytest
 
 REFERENCE = Path(__file__).parents[2] / ".." / "shared" / "reference-data"
 TABLES = ["actors.csv", "inventory.csv", "commitments.csv", "national.csv",
-          "build_exclusions.csv", "coverage.csv", "case.yaml", "settings.yaml", "observed.csv"]
-OPTIONAL = {"settings.yaml", "observed.csv"}  # built only for some cases
+          "build_exclusions.csv", "coverage.csv", "case.yaml", "settings.yaml", "observed.csv",
+          "company_locations.csv", "company_match_report.csv"]
+OPTIONAL = {"settings.yaml", "observed.csv", "company_locations.csv",
+            "company_match_report.csv"}  # built only for some cases (companies: the US ones)
 
 pytestmark = [
     pytest.mark.refdata,

@@ -1,4 +1,4 @@
-"""Writers of small synthetic xlsx files in the upstream layouts (NZT, SBTi, EIA).
+"""Writers of small synthetic xlsx files in the upstream layouts (NZT, SBTi, EIA, EPA GHGRP).
 
 The csv fixtures live in tests/fixtures/sources/; the xlsx ones are generated here so no binary
 file is committed. All rows are made up (names of real places, invented numbers) except where a
@@ -183,8 +183,129 @@ def reference_tree(root: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(FIXTURES / fname, dest)
     for name, writer in (("net_zero_tracker", write_nzt), ("sbti_targets", write_sbti),
-                         ("eia_states", write_eia)):
+                         ("eia_states", write_eia), ("ghgrp_by_year", write_ghgrp_by_year),
+                         ("ghgrp_parents_2020", write_ghgrp_parents),
+                         ("ghgrp_latest_parents", write_ghgrp_latest)):
         dest = root / refdata.FILES[name]
         dest.parent.mkdir(parents=True, exist_ok=True)
         writer(dest)
     return root
+
+
+# --- EPA GHGRP (issue 17): invented facilities in the upstream layouts ----------------------
+GHGRP_BANNER = [
+    "Summary data collected by the Greenhouse Gas Reporting Program",
+    "This data was reported to EPA by facilities as of 8/16/2024",
+    "All emissions data is presented in units of metric tons of carbon dioxide equivalent using GWP's "
+    "from IPCC's AR4 (see FAQs tab).",
+]
+GHGRP_YEARS = list(range(2023, 2010, -1))  # upstream order: newest first
+DIRECT_HEAD = ["Facility Id", "FRS Id", "Facility Name", "City", "State", "Zip Code", "Address", "County",
+               "Latitude", "Longitude", "Primary NAICS Code", "Latest Reported Industry Type (subparts)",
+               "Latest Reported Industry Type (sectors)"]
+#: facility -> (state, emissions in t by year 2011..2023; None = blank, "confidential" kept as text)
+GHGRP_FACILITIES = {
+    1000001: ("NY", [100000.0 + 1000 * i for i in range(13)]),  # two owners in RY2020
+    1000002: ("CO", [50000.0] * 13),  # only in EDGI's latest-owner table
+    1000003: ("CA", [None, None, 30000.0, "confidential", *[30000.0] * 9]),
+}
+
+
+def _ghgrp_sheet(ws, header: list[str], rows: list[list]) -> None:
+    for line in GHGRP_BANNER:
+        ws.append([line])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+
+
+def write_ghgrp_by_year(path: Path) -> Path:
+    """ghgp_data_by_year layout: 3 banner rows, emitter sheets, a Suppliers sheet that is not
+    emissions, a transmission sheet with full state names and a basin sheet with reporter states."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Direct Point Emitters"
+    years = [f"{y} Total reported direct emissions" for y in GHGRP_YEARS]
+    _ghgrp_sheet(ws, DIRECT_HEAD + years, [
+        [fid, "1100", f"Plant {fid}", "Town", st, "00000", "1 Road", "COUNTY", 0.0, 0.0, 325000, "C", "Chemicals",
+         *reversed(values)] for fid, (st, values) in GHGRP_FACILITIES.items()])
+    onshore = wb.create_sheet("Onshore Oil & Gas Prod.")
+    _ghgrp_sheet(onshore, ["Facility Id", "FRS Id", "Facility Name", "Basin", "Reported City", "Reported State"]
+                 + [f"{y} Total reported emissions from Onshore Oil & Gas Production " for y in GHGRP_YEARS],
+                 [[1000010, None, "(430) Basin op", "430 - Permian Basin", "Denver", "CO", *([20000.0] * 13)]])
+    pipes = wb.create_sheet("Transmission Pipelines")
+    _ghgrp_sheet(pipes, ["Facility Id", "FRS Id", "Facility Name", "State where Emissions Occur"]
+                 + [f"{y} Total reported direct emissions from Transmission Pipelines" for y in GHGRP_YEARS],
+                 [[1000020, None, "Pipe", "New York", *([None] * 6), *([5000.0] * 7)]])
+    suppliers = wb.create_sheet("Suppliers")
+    _ghgrp_sheet(suppliers, ["Facility Id", "FRS Id", "Facility Name", "City", "State"]
+                 + [f"{y} GHG Quantity Associated with Coal-based liquid fuel production" for y in GHGRP_YEARS],
+                 [[1000001, None, "Plant 1000001", "Town", "NY", *(["confidential"] * 13)],
+                  [1000030, None, "Fuel supplier", "Town", "NY", *([9.9e9] * 13)]])
+    wb.create_sheet("FAQs about this Data").append(["not data"])
+    wb.save(path)
+    return path
+
+
+def write_ghgrp_year(path: Path, year: int) -> Path:
+    """ghgp_data_<year> layout: direct sheet "Direct Emitters" before RY2018, "Direct Point
+    Emitters" after; one total column and the gas split."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Direct Emitters" if year < 2018 else "Direct Point Emitters"
+    header = [*DIRECT_HEAD[:11], "Industry Type (subparts)", "Industry Type (sectors)",
+              "Total reported direct emissions", "CO2 emissions (non-biogenic) ", "Methane (CH4) emissions "]
+    idx = year - 2011
+    _ghgrp_sheet(ws, header, [
+        # the RY2020 file stores facility ids as floats (1004377.0)
+        [float(fid), "1100", f"Plant {fid}", "Town", st, "00000", "1 Road", "COUNTY", 0.0, 0.0, "325000", "C",
+         "Chemicals", values[idx], values[idx], None] for fid, (st, values) in GHGRP_FACILITIES.items()])
+    wb.create_sheet("Suppliers").append(["Facility Id", "State"])
+    wb.save(path)
+    return path
+
+
+PARENT_HEAD = [None, "GHGRP FACILITY ID", "FRS ID (FACILITY)", "REPORTING YEAR", "FACILITY NAME",
+               "FACILITY ADDRESS", "FACILITY CITY", "FACILITY STATE", "FACILITY ZIP", "FACILITY COUNTY",
+               "PARENT COMPANY NAME", "PARENT CO. STREET ADDRESS", "PARENT CO. CITY", "PARENT CO. STATE",
+               "PARENT CO. ZIP", "PARENT CO. PERCENT OWNERSHIP", "FACILITY NAICS CODE", "FAC_EMISSIONS",
+               "FAC_EMISSIONS_ADJUSTED"]
+
+
+def write_ghgrp_parents(path: Path) -> Path:
+    """EDGI's re-save of EPA's RY2020 parent table: a pivot sheet first, then one row per facility
+    x parent with an unnamed index column; facility 1000001 has two owners (60 / 40 %)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    pivot = wb.active
+    pivot.title = "DE_Parents_Pivot"
+    pivot.append([None, None])
+    pivot.append(["Row Labels", "Sum of FAC_EMISSIONS_ADJUSTED"])
+    ws = wb.create_sheet("DE_parentcompanies")
+    ws.append(PARENT_HEAD)
+    for i, (fid, st, parent, pct) in enumerate([(1000001, "NY", "ACME WIDGETS CORP", 60),
+                                                (1000001, "NY", "OTHER OWNER LLC", 40),
+                                                (1000003, "CA", "Acme Widgets, Inc.", None)]):
+        ws.append([i, fid, 1100, 2020, f"Plant {fid}", "1 Road", "Town", st, 0, "COUNTY", parent, "PO Box",
+                   "City", "DE", 0, pct, 325000, 1.0, 1.0])
+    wb.create_sheet("Suppliers_parentcompanies").append(PARENT_HEAD)
+    wb.save(path)
+    return path
+
+
+def write_ghgrp_latest(path: Path) -> Path:
+    """EDGI facility_metadata.csv layout: one (largest) parent per facility."""
+    rows = [
+        {"Facility Id": 1000001, "State": "NY", "Parent Company": "OTHER OWNER LLC", "Parent Ownership %": 40.0},
+        {"Facility Id": 1000002, "State": "CO", "Parent Company": "ACME WIDGETS CO", "Parent Ownership %": 100.0},
+        {"Facility Id": 1000010, "State": "CO", "Parent Company": "Acme Widgets", "Parent Ownership %": 50.0},
+    ]
+    cols = ["Facility Id", "Facility Name", "Latitude", "Longitude", "Address", "State", "Zip Code", "Parent Company",
+            "Parent Ownership %", "Latest Reported Industry Type (sectors)"]
+    pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols).rename_axis(None).to_csv(path)
+    return path

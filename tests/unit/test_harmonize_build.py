@@ -48,7 +48,7 @@ def test_us2017_contents(ref):
     assert "US-BOS" not in set(com["actor_id"])  # set in 2019
     ex = built.exclusions
     assert {"not_in_force", "missing_emissions"} <= set(ex["reason_code"])
-    assert not com["actor_id"].str.startswith("CO-").any()  # no company emission data
+    _acme_from_ghgrp(built)
     assert set(built.tables["national.csv"]["series"]) >= {"history", "cps"}
     assert built.case_yaml["gwp"] == "AR4GWP100"
     assert [n["value"] for n in built.case_yaml["ndc"]] == [0.26, 0.28]
@@ -151,3 +151,21 @@ def test_us2023_declares_its_gwp_conversion(ref):
     assert "2005-2015" in meta["inventory_gwp_factor"]["source"]
     assert "inventory_gwp_factor" not in build_case("us2017", ref).case_yaml
 
+
+
+def _acme_from_ghgrp(built):
+    """Acme Widgets (SBTi 2017, scope 1+2 30 % below 2015 by 2030) gets GHGRP emissions up to RY2015
+    (sources_fixtures.GHGRP_FACILITIES): NY 104,000 t x 60 % (RY2020 table, two owners) + CO 50,000 t
+    (latest-owner table) + CA 30,000 t (percent missing: sole owner) + a basin 20,000 t x 50 %
+    (not located) = 152,400 t; RY2014 has CA "confidential" (left out): 121,800 t."""
+    com = built.tables["commitments.csv"].set_index("actor_id")
+    assert com.loc["CO-ACME_WIDGETS", "scope"] == "scope1"
+    inv = built.tables["inventory.csv"]
+    acme = inv[inv["actor_id"] == "CO-ACME_WIDGETS"].set_index("year")["emissions_mt"]
+    assert list(acme.index) == list(range(2011, 2016))  # RY <= 2015 in us2017
+    assert acme[2015] == pytest.approx(0.1524) and acme[2014] == pytest.approx(0.1218)
+    loc = built.tables["company_locations.csv"].set_index("jurisdiction_id")["share"]
+    assert loc.to_dict() == pytest.approx({"US-CA": 0.19685, "US-CO": 0.328084, "US-NY": 0.409448}, abs=1e-6)
+    report = built.company_matches.set_index("company_id")
+    assert report.loc["CO-ACME_WIDGETS", "status"] == "matched"
+    assert report.loc["CO-ACME_WIDGETS", "n_facilities"] == 4

@@ -7,6 +7,7 @@ folder. Nothing here is tuned to a published result: inputs are taken as the sou
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import canada, national_csv, observed, refdata
+from subnat.harmonize import canada, companies, national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -30,6 +31,7 @@ from subnat.sources import (
     climactor,
     epa_states,
     geo,
+    ghgrp,
     net_zero_tracker,
     policies_in_cps,
     sbti_targets,
@@ -90,6 +92,7 @@ class CaseSpec:
     gwp_factor: Callable[[Path], dict[str, Any]] | None = None  # (reference dir) -> inventory_gwp_factor
     analysis_year: int | None = None  # commitments not in force then are excluded (harmonize/in_force.py)
     cps_vintage: str | None = None  # projection vintage whose modelled state policies set O6 (us_policies_in_cps.csv)
+    ghgrp_max_year: int = 0  # latest GHGRP reporting year an analyst of the case had (0: none)
 
 
 #: Settings the 2017 analysis implies: its headline compares against one published projection.
@@ -131,6 +134,9 @@ CASES: dict[str, CaseSpec] = {
         # the 2016 BR: the latest official projection a 2017 analyst had, with a documented policy set;
         # the headline 'current administration' level publishes no policy list (docs/data.md §3)
         cps_vintage="BR2016",
+        # RY2015 (published by EPA in October 2016) is the last GHGRP year a 2017 analyst surely had
+        # (RY2016 came out in October 2017), and the last year of the case's state inventories
+        ghgrp_max_year=2015,
         sources=[
             "US INDC (2015): 26-28% below 2005 in 2025, net GHG incl. LULUCF",
             "National history: 2021 CAR net GHG (AR4) via mobro-git/BTR",
@@ -154,6 +160,9 @@ CASES: dict[str, CaseSpec] = {
                     "SBTi 2023-01) vs the 2023 BR-supplement IRA multi-model projections",
         national=_national_us2023,
         inventory_gwp="AR4GWP100",  # EPA state inventory 2023 edition (docs/data.md §5)
+        # RY2021 (published October 2022) is the latest GHGRP year before the newest export the
+        # case uses (SBTi 2023-01); GHGRP is on AR4 like the state inventories (SOURCE.md)
+        ghgrp_max_year=2021,
         gwp_factor=lambda ref: us_gwp_factor(ref),
         # the newest source (SBTi 2023-01) and the CPS (2023 BR supplement) are of 2023
         analysis_year=2023,
@@ -184,6 +193,7 @@ class BuiltCase:
     exclusions: pd.DataFrame
     coverage: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    company_matches: pd.DataFrame | None = None  # GHGRP match report (company_match_report.csv)
 
 
 def _hand_state_targets() -> pd.DataFrame:
@@ -339,9 +349,12 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
     spec, ref = CASES[name], Path(reference_dir)
     found = _gather_commitments(spec, ref, duplicates, priority)
     candidates = _candidate_actors(ref, found)
-    inventory = pd.concat([_state_inventory(spec, ref),
-                           _city_inventory(spec, ref, found.city_info, candidates.case_cities)],
-                          ignore_index=True)
+    states = _state_inventory(spec, ref)
+    ghg = _company_ghgrp(spec, ref, candidates.companies, states)
+    found.commitments, cover = companies.scope1_commitments(found.commitments, ghg.inventory)
+    inventory = pd.concat([states,
+                           _city_inventory(spec, ref, found.city_info, candidates.case_cities),
+                           ghg.inventory], ignore_index=True)
     inventory, commitments, ex_screen = screen_cities(
         inventory, found.commitments, candidates.cities.set_index("actor_id")["population"],
         candidates.case_cities)
@@ -356,12 +369,16 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
         "commitments.csv": commitments[COMMITMENT_COLUMNS].reset_index(drop=True),
         "national.csv": spec.national(ref, spec.last_year),
     }
+    kept = set(actors["actor_id"])
+    if len(ghg.locations):
+        tables["company_locations.csv"] = ghg.locations[ghg.locations["company_id"].isin(kept)].reset_index(drop=True)
     if spec.observed_years is not None:
         tables["observed.csv"] = _observed(spec, ref, tables["actors.csv"], tables["inventory.csv"])
     exclusions = _exclusion_log([*found.exclusions, ex_screen, ex_unquantified])
     cov = coverage(tables, year=spec.inventory_max_year, excluded=exclusions)
     return BuiltCase(name, tables, _case_yaml(spec, ref), exclusions.sort_values(
-        ["source", "reason_code", "record"]).reset_index(drop=True), cov, spec.settings)
+        ["source", "reason_code", "record"]).reset_index(drop=True), cov, spec.settings,
+        _with_outcome(ghg.report, cover, commitments, kept))
 
 
 @dataclass
@@ -469,6 +486,39 @@ def _company_actors(company_info: pd.DataFrame, commitments: pd.DataFrame) -> pd
         "country": "USA", "parent_id": None, "population": None, "gdp_musd": None,
         "source": co["source"] + "; name harmonised with ClimActor key_dict",
     })
+
+
+@functools.lru_cache(maxsize=2)
+def _ghgrp_frames(ref: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(facility emissions by year, owners): read once per process (the workbooks are slow)."""
+    facilities = ghgrp.read_by_year(refdata.path(ref, "ghgrp_by_year"))
+    owned = companies.owners(ghgrp.read_parents_2020(refdata.path(ref, "ghgrp_parents_2020")),
+                             ghgrp.read_latest_parents(refdata.path(ref, "ghgrp_latest_parents")))
+    return facilities, owned
+
+
+def _company_ghgrp(spec: CaseSpec, ref: Path, candidates: pd.DataFrame,
+                   states: pd.DataFrame) -> companies.CompanyTables:
+    """GHGRP scope-1 inventories and state locations of the target companies (harmonize/companies.py)."""
+    facilities, owned = _ghgrp_frames(ref)
+    names = climactor.NameDictionary(climactor.read(refdata.path(ref, "climactor_keydict")))
+    matches = companies.match_report(candidates[["actor_id", "name"]], owned, names, companies.hand_matches())
+    emissions = companies.facility_emissions(facilities, spec.ghgrp_max_year)
+    vintage = f"ghgp_data_by_year_2023.xlsx, reporting years 2011-{spec.ghgrp_max_year}"
+    tables = companies.company_tables(matches, owned, emissions, vintage)
+    companies.check_below_states(tables.located, states)
+    return tables
+
+
+def _with_outcome(report: pd.DataFrame, cover: pd.DataFrame, commitments: pd.DataFrame,
+                  kept: set[str]) -> pd.DataFrame:
+    """The match report with what GHGRP covers of each company's targets and what became of the
+    company in the case (kept with a target or not)."""
+    out = report.merge(cover, on="company_id", how="left")
+    n = commitments.groupby("actor_id").size()
+    out["commitments_kept"] = out["company_id"].map(n).fillna(0).astype(int)
+    out["in_case"] = out["company_id"].isin(kept)
+    return out
 
 
 def _state_inventory(spec: CaseSpec, ref: Path) -> pd.DataFrame:
@@ -595,6 +645,9 @@ def write_case(built: BuiltCase, out_dir: str | Path) -> Path:
         + yaml.safe_dump(built.case_yaml, sort_keys=False, allow_unicode=True),
         encoding="utf-8")
     built.exclusions.to_csv(out / "build_exclusions.csv", index=False, lineterminator="\n")
+    if built.company_matches is not None:
+        built.company_matches.to_csv(out / "company_match_report.csv", index=False, lineterminator="\n",
+                                     float_format="%.6g")
     built.coverage.to_csv(out / "coverage.csv", index=False, lineterminator="\n",
                           float_format="%.6g")
     settings = out / "settings.yaml"

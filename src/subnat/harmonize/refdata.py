@@ -36,6 +36,9 @@ FILES: dict[str, str] = {
     "unlocode_subdivisions": "geo-nesting/unlocode_2023-2_SubdivisionCodes.csv",
     "unlocode_names": f"{OEF}/processed/UNLOCODE_to_ClimActor/ActorName.csv",
     "climactor_countries": "climactor-ddl/country_dict_Oct2023.csv",
+    "ghgrp_by_year": "epa-ghgrp/ghgp_data_by_year_2023.xlsx",
+    "ghgrp_parents_2020": "epa-ghgrp/edgi_ghgp_data_parent_company_10_2021_RY2020.xlsx",
+    "ghgrp_latest_parents": "epa-ghgrp/edgi_facility_latest_parent_metadata.csv",
 }
 
 

@@ -33,11 +33,13 @@ def read(path: str | Path) -> pd.DataFrame:
 
 
 def company_key(name: str) -> str:
-    """Normalised company key: accents, punctuation and legal suffixes removed."""
+    """Normalised company key: accents, punctuation and legal suffixes (with the "and" of
+    "& Co") removed."""
     s = str(name).replace("&", " and ")
     s = re.sub(r"\(.*?\)", " ", s)
     s = _LEGAL.sub(" ", s)
-    return slug(s)
+    # "Merck & Co", "Eli Lilly and Company": the "and" of a removed "& Co" goes with it
+    return re.sub(r"(?:_AND)+$", "", slug(s))
 
 
 class NameDictionary:
