@@ -60,6 +60,7 @@ class CountryBuilt:
     exclusions: pd.DataFrame
     coverage: pd.DataFrame
     status: str
+    company_matches: pd.DataFrame | None = None  # no GHGRP outside the US: write_case reads it
 
 
 @dataclass(frozen=True)
