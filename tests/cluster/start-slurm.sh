@@ -49,14 +49,16 @@ for _ in $(seq 50); do [ -S "$SOCKET" ] && break; sleep 0.1; done
 [ -S "$SOCKET" ] || die "munged did not create $SOCKET (see $DIR/log/munged.log)"
 
 # --- slurm.conf: this machine's CPUs and memory as reported by slurmd -C ------------------------
-HOST="$(hostname -s)"
+# The controller and the node are this machine at 127.0.0.1 (SlurmctldHost=<name>(<addr>), NodeAddr):
+# nothing depends on the host name resolving (containers often cannot resolve `hostname -s`).
+ADDR="${SUBNAT_SLURM_ADDR:-127.0.0.1}"
 NODE_LINE="$(slurmd -C | head -n 1)"          # NodeName=<host> CPUs=.. ... RealMemory=..
 NODE_NAME="$(sed -n 's/^NodeName=\([^ ]*\).*/\1/p' <<<"$NODE_LINE")"
 [ -n "$NODE_NAME" ] || die "cannot parse 'slurmd -C': $NODE_LINE"
 cat > "$CONF.new" <<CONF
 $MARKER
 ClusterName=subnat
-SlurmctldHost=$HOST
+SlurmctldHost=$NODE_NAME($ADDR)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$CTLD_PORT
@@ -84,7 +86,7 @@ MailProg=/bin/true
 ReturnToService=2
 # Finished jobs stay visible to squeue this long: the executor's status checks rely on it.
 MinJobAge=300
-$NODE_LINE State=UNKNOWN
+$NODE_LINE NodeAddr=$ADDR State=UNKNOWN
 PartitionName=$PARTITION Nodes=$NODE_NAME Default=YES MaxTime=INFINITE State=UP
 CONF
 mv "$CONF.new" "$CONF"

@@ -1,4 +1,8 @@
-"""The demo case through a real single-node Slurm cluster gives the same tables as a local run.
+"""The demo case through a real single-node Slurm cluster gives the same tables as a local run,
+with the many small assessment jobs grouped into few Slurm jobs (issue 20).
+
+SUBNAT_SLURM_CASES (comma-separated, default demo) chooses the cases, so the global run of issue
+20 item 3 only adds cases; the test config's two sensitivity cases run for each.
 
 Opt-in: needs root, Slurm and munge (tests/cluster/install-slurm.sh) and SUBNAT_SLURM_TEST=1,
 which .ci/run sets after installing them. The cluster is started with tests/cluster/start-slurm.sh
@@ -8,6 +12,7 @@ running before the test.
 
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +27,10 @@ CONFIG = ROOT / "tests" / "data" / "config.test.yaml"
 PROFILE = ROOT / "profiles" / "slurm-local"
 SLURM_DIR = Path(os.environ.get("SUBNAT_SLURM_DIR", "/var/tmp/subnat-slurm"))
 SLURM_CONF = SLURM_DIR / "etc" / "slurm.conf"
-CASE = "demo"
+CASES = [c for c in os.environ.get("SUBNAT_SLURM_CASES", "demo").split(",") if c]
+# Rules that would be one Slurm job each without grouping (all but the localrules of collect.smk).
+REMOTE_RULES = ("assess_case", "assess_sensitivity", "uncertainty", "hindcast", "make_figures", "fit_achievement")
+SUBMITTED = re.compile(r"has been submitted with SLURM jobid (\d+)")
 TIMEOUT = 900  # seconds per workflow run: a hanging status query must fail the test, not CI
 
 
@@ -97,8 +105,14 @@ def _snakemake(workdir, extra, env):
 
 
 def _csvs(workdir):
-    base = workdir / "results" / CASE
-    return {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*.csv"))}
+    base = workdir / "results"
+    return {p.relative_to(base).as_posix(): p for case in CASES for p in sorted((base / case).rglob("*.csv"))}
+
+
+def _job_counts(log):
+    """Jobs of the remote rules (from Snakemake's job stats table) and Slurm jobs submitted."""
+    remote = sum(int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", log, re.M) if m.group(1) in REMOTE_RULES)
+    return remote, len(set(SUBMITTED.findall(log)))
 
 
 def test_demo_case_on_slurm_equals_local(slurm_cluster, tmp_path, capsys):
@@ -106,21 +120,24 @@ def test_demo_case_on_slurm_equals_local(slurm_cluster, tmp_path, capsys):
     local_dir, cluster_dir = tmp_path / "local", tmp_path / "slurm"
     local_dir.mkdir()
     cluster_dir.mkdir()
+    cases = ["--config", f"cases={CASES!r}"]
 
-    local_s, _ = _snakemake(local_dir, ["--cores", "2"], env)
+    local_s, _ = _snakemake(local_dir, ["--cores", "2", *cases], env)
     cluster_s, log = _snakemake(
         cluster_dir,
-        ["--executor", "slurm", "--profile", str(PROFILE), "--workflow-profile", "none"],
+        ["--executor", "slurm", "--profile", str(PROFILE), "--workflow-profile", "none", *cases],
         env,
     )
-    # The remote rules really went through sbatch; the cheap ones ran as localrules.
-    for rule in ("assess_case", "assess_sensitivity"):
-        assert f"rule_{rule}/" in log, f"{rule} was not submitted to Slurm:\n{log[-3000:]}"
+    # The assessments went through sbatch as group jobs; the cheap rules ran as localrules.
+    # The plugin's log folder of a group job is group_<group>_<its rules>/ (plugin 2.8).
+    assert re.search(r"slurm_logs/group_assess\w*/", log), f"group assess was not submitted to Slurm:\n{log[-3000:]}"
     assert "localrule check_outputs" in log
+    remote, submitted = _job_counts(log)
+    assert 0 < submitted < remote, f"{submitted} Slurm jobs for {remote} remote jobs: not grouped\n{log[-3000:]}"
 
     local, cluster = _csvs(local_dir), _csvs(cluster_dir)
     assert local, "the local run wrote no CSV tables"
-    assert {"summary.csv", "sensitivity.csv"} <= set(local)
+    assert {f"{c}/{n}" for c in CASES for n in ("summary.csv", "sensitivity.csv")} <= set(local)
     assert sorted(cluster) == sorted(local)
     for name, path in local.items():
         a, b = path.read_bytes(), cluster[name].read_bytes()
@@ -132,6 +149,6 @@ def test_demo_case_on_slurm_equals_local(slurm_cluster, tmp_path, capsys):
 
     with capsys.disabled():
         print(
-            f"\n[slurm] demo case: cluster run {cluster_s:.1f} s, local run {local_s:.1f} s "
-            f"({len(local)} CSV tables byte-identical)"
+            f"\n[slurm] cases {','.join(CASES)}: {remote} remote jobs in {submitted} Slurm jobs; cluster run "
+            f"{cluster_s:.1f} s, local run {local_s:.1f} s ({len(local)} CSV tables byte-identical)"
         )

@@ -1,13 +1,17 @@
 # Effect on national projections: one assessment per case (method §2-§9), then sensitivity cases.
 # Reads config: every key (passed whole as a param, so a config change reruns the rules).
-# Cost: assess_* measured at 150-520 MB peak RSS, <10 s, 1 core (default workflow, 2,000 draws);
-# mem_mb/runtime keep ~3x headroom and grow per retry. Cheap rules run on the submit host
-# (localrules in collect.smk).
+# Cost: assess_* measured at 360-500 MB peak RSS, 5-26 s, 1 core (benchmarks/, default workflow,
+# 2,000 draws, us2017/us2023 on a loaded 2-core machine); mem_mb/runtime keep >= 3x headroom and
+# grow per retry. `group: "assess"` (with uncertainty, hindcast): on a cluster, the profile's
+# group-components batches these many small jobs into a few Slurm jobs (docs/cluster.md); a local
+# run ignores groups. Cheap rules run on the submit host (localrules in collect.smk).
 
 
 rule assess_case:
     conda:
         "../../environment.yml"
+    group:
+        "assess"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -32,7 +36,7 @@ rule assess_case:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 15 * attempt,
+        runtime=lambda wildcards, attempt: 5 * attempt,
     script:
         "../scripts/assess_case.py"
 
@@ -40,6 +44,8 @@ rule assess_case:
 rule assess_sensitivity:
     conda:
         "../../environment.yml"
+    group:
+        "assess"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -55,7 +61,7 @@ rule assess_sensitivity:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 15 * attempt,
+        runtime=lambda wildcards, attempt: 5 * attempt,
     script:
         "../scripts/assess_sensitivity.py"
 

@@ -8,6 +8,8 @@
 rule hindcast:
     conda:
         "../../environment.yml"
+    group:
+        "assess"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -27,6 +29,6 @@ rule hindcast:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 15 * attempt,
+        runtime=lambda wildcards, attempt: 5 * attempt,
     script:
         "../scripts/hindcast.py"

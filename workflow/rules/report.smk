@@ -83,6 +83,8 @@ rule export_iamc:
 rule make_figures:
     conda:
         "../../environment.yml"
+    group:
+        "figures"
     input:
         unpack(figures_inputs),
     output:

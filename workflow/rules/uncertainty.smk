@@ -8,6 +8,8 @@
 rule uncertainty:
     conda:
         "../../environment.yml"
+    group:
+        "assess"
     input:
         case=case_inputs,
         posterior=posterior_input,
@@ -31,6 +33,6 @@ rule uncertainty:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 15 * attempt,
+        runtime=lambda wildcards, attempt: 5 * attempt,
     script:
         "../scripts/uncertainty.py"
