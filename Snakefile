@@ -41,6 +41,8 @@ rule all:
         expand("results/{case}/figures/{name}.{ext}", case=CASES, name=FIGURES, ext=["png", "svg"]),
         expand("results/{case}/{name}", case=CASES, name=TRACKING_OUTPUTS),
         "results/global/peers.csv",
+        "results/global/countries.csv",
+        "results/global/countries.png",
         expand("results/{case}/explorer.html", case=CASES),
         "results/explorer.html",
         expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",

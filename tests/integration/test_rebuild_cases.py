@@ -1,4 +1,4 @@
-"""Rebuild the embedded US and Canadian cases from ../shared/reference-data and compare with the committed ones."""
+"""Rebuild the embedded US, Canadian and country-builder cases from ../shared/reference-data and compare with the committed ones."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 REFERENCE = Path(__file__).parents[2] / ".." / "shared" / "reference-data"
 TABLES = ["actors.csv", "inventory.csv", "commitments.csv", "national.csv",
-          "build_exclusions.csv", "coverage.csv", "case.yaml", "settings.yaml", "observed.csv"]
-OPTIONAL = {"settings.yaml", "observed.csv"}  # built only for some cases
+          "build_exclusions.csv", "coverage.csv", "case.yaml", "settings.yaml", "observed.csv", "README.md"]
+OPTIONAL = {"settings.yaml", "observed.csv", "README.md"}  # built only for some cases (README.md: the country-builder ones)
 
 pytestmark = [
     pytest.mark.refdata,
@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("name", ["us2017", "us2023", "can2024"])
+@pytest.mark.parametrize("name", ["us2017", "us2023", "can2024", "jpn2024", "deu2024", "mex2024", "bra2024"])
 def test_rebuild_equals_committed(name, tmp_path):
     from subnat.harmonize.build import build_case, write_case
 

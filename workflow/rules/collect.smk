@@ -28,7 +28,7 @@ rule build_cases:
 
 
 # The cross-country table of every case in `cases` (issue 18 item 4; subnat.crosscountry): 2030
-# figures from each case's summary.csv and coverage.csv, and a bar figure. Not part of `all` yet.
+# figures from each case's summary.csv and coverage.csv, and a bar figure; part of `all`.
 rule countries_table:
     conda:
         "../../environment.yml"

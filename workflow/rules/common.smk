@@ -26,7 +26,8 @@ ACHIEVEMENT = [POSTERIOR, "results/achievement/diagnostics.csv"] if EXPECTED els
 REPORT_SCENARIOS = scenario_names(config)
 FIGURES = figure_names(REPORT_SCENARIOS, sensitivity=bool(SENSITIVITY), achievement_model=EXPECTED)
 HINDCAST = [c for c in config["hindcast"]["cases"]["value"] if c in CASES]  # cases with a hindcast rule
-BUILD_CASES = ["us2017", "us2023", "can2024"]  # the cases harmonize.smk builds from the raw sources
+# the cases harmonize.smk builds from the raw sources (harmonize.build.ALL_CASES)
+BUILD_CASES = ["us2017", "us2023", "can2024", "jpn2024", "deu2024", "mex2024", "bra2024"]
 
 
 def project_path(path):

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import canada, national_csv, observed, refdata
+from subnat.harmonize import canada, country, national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -170,8 +170,9 @@ CASES: dict[str, CaseSpec] = {
 }
 
 
-#: Every case the builder knows (the US ones above and the Canadian ones of harmonize/canada.py).
-ALL_CASES = sorted([*CASES, *canada.CASES])
+#: Every case the builder knows (the US ones above, the Canadian ones of harmonize/canada.py and the
+#: country-builder ones of harmonize/country.py).
+ALL_CASES = sorted([*CASES, *canada.CASES, *country.EMBEDDED])
 
 
 @dataclass
@@ -184,6 +185,7 @@ class BuiltCase:
     exclusions: pd.DataFrame
     coverage: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    readme: str = ""
 
 
 def _hand_state_targets() -> pd.DataFrame:
@@ -334,6 +336,9 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
     if name in canada.CASES:
         b = canada.build(canada.CASES[name], Path(reference_dir), duplicates)
         return BuiltCase(name, b.tables, b.case_yaml, b.exclusions, b.coverage, b.settings)
+    if name in country.EMBEDDED:
+        k = country.build_embedded(name, Path(reference_dir), duplicates)
+        return BuiltCase(name, k.tables, k.case_yaml, k.exclusions, k.coverage, k.settings, k.readme)
     if name not in CASES:
         raise KeyError(f"unknown case {name!r}; known: {', '.join(ALL_CASES)}")
     spec, ref = CASES[name], Path(reference_dir)
@@ -606,4 +611,6 @@ def write_case(built: BuiltCase, out_dir: str | Path) -> Path:
             + yaml.safe_dump(built.settings, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     elif settings.exists():
         settings.unlink()
+    if built.readme:
+        (out / "README.md").write_text(built.readme, encoding="utf-8")
     return out
