@@ -43,6 +43,7 @@ rule all:
         "results/global/peers.csv",
         "results/global/countries.csv",
         "results/global/countries.png",
+        "results/global/countries.md",
         expand("results/{case}/explorer.html", case=CASES),
         "results/explorer.html",
         expand("results/{case}/{name}", case=HINDCAST, name=["hindcast.csv", "hindcast_summary.csv",
