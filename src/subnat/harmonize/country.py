@@ -49,6 +49,12 @@ STATUS_OK, STATUS_THIN = "ok", "too_thin"
 #: Brazil, not India or South Africa: it has the most actors with a quantifiable commitment (7 cities,
 #: 14 commitments; South Africa 4 / 7, India 1 / 2 on the Nov 2024 CAT release and NZT/CDP sources).
 EMBEDDED = {"jpn2024": "JPN", "deu2024": "DEU", "mex2024": "MEX", "bra2024": "BRA"}
+#: Sensitivity cases that cannot change a country-builder case's result (settings.yaml `sensitivity.skip`):
+#: the case has no land-sector series (lulucf excluded), no `in_national_projection` flag and no companies.
+SKIP_SENSITIVITY = ["land_sink_high", "land_sink_low", "o6_off", "scope2_market_based"]
+SKIP_SOURCE = ("harmonize/country.py: lulucf excluded (no land series), in_national_projection false everywhere, "
+               "no company actors; measured: each gave the default's 2025 figures to every digit for jpn2024, "
+               "deu2024, mex2024, bra2024 (results/<case>/sensitivity.csv, default run of 2026-12-02)")
 CPS_SETTINGS_SOURCE = ("Climate Action Tracker current-policy range (min and max): CAT publishes a range, "
                        "not a central path, so each draw takes a level uniformly between them")
 
@@ -502,6 +508,10 @@ def build_embedded(name: str, ref: str | Path, duplicates: str = "most_complete"
     built = build(EMBEDDED[name], ref, duplicates)
     built.name = name
     built.case_yaml["name"] = name
+    built.settings["sensitivity"] = {"skip": {
+        "value": list(SKIP_SENSITIVITY), "source": SKIP_SOURCE,
+        "rationale": "keeps the default workflow within its 10-minute budget without fewer draws; a user layer "
+                     "may reset it to [] (docs/country-builder.md)"}}
     built.readme = readme(built, EMBEDDED[name])
     return built
 
@@ -551,6 +561,8 @@ def readme(built: CountryBuilt, iso3: str) -> str:
         "- Projection error: the package default (US calibration); no national projection vintages in the "
         "reference data.",
         "- Actor levels are the sources' own (no stated GWP or boundary), used on the case's GWP as reported.",
+        "- Sensitivity cases not run (settings.yaml `sensitivity.skip`, they equal the default here): "
+        + ", ".join(SKIP_SENSITIVITY) + ".",
         f"- Actors without an inventory row (their targets rest on base-year figures, or parents kept for "
         f"nesting): {len(no_inv)}"
         + (f" ({', '.join(no_inv[:12])}{' ...' if len(no_inv) > 12 else ''})" if no_inv else "") + ".",
