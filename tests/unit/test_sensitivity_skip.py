@@ -30,7 +30,7 @@ def test_skip_removes_named_cases_in_order():
 def test_unknown_skip_name_is_a_clear_error():
     config = _defaults()
     config["sensitivity"]["skip"]["value"] = ["no_such_case"]
-    with pytest.raises(InputError, match="sensitivity.skip: no sensitivity case named no_such_case"):
+    with pytest.raises(InputError, match=r"sensitivity\.skip: no sensitivity case named no_such_case"):
         sensitivity_names(config)
 
 
