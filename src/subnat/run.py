@@ -147,7 +147,9 @@ def _complete(tmp: Path, run: Any, sensitivity: ConfigSources | None, posterior:
     coverage_of_folder(case_dir).to_csv(tmp / "coverage.csv", index=False, float_format="%.6g")
     checks.check_outputs({name: str(tmp / f"{name}.csv") for name in CHECKED_TABLES}, str(tmp / "checks.yaml"))
     if sensitivity is not None:
-        names = [item["name"] for item in run.config["sensitivity"]["cases"]]
+        from subnat.workflow import sensitivity_names
+
+        names = sensitivity_names(run.config)
         with tempfile.TemporaryDirectory(dir=tmp.parent, prefix=f"{tmp.name}-sensitivity-") as parts_dir:
             parts = [Path(parts_dir) / f"{name}.csv" for name in names]
             for name, part in zip(names, parts, strict=True):

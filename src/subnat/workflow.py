@@ -11,7 +11,7 @@ from typing import Any
 
 from subnat.case import folder as case_folder
 from subnat.config import resolve
-from subnat.errors import InputError, SubnatError
+from subnat.errors import InputError, Problem, SubnatError
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
@@ -46,6 +46,35 @@ def config_sources(workflow: Any) -> dict[str, Any]:
 
         raise WorkflowError("invalid configuration:\n" + "\n".join(str(p) for p in exc.problems)) from None
     return sources.to_dict()
+
+
+def sensitivity_names(config: Mapping[str, Any]) -> list[str]:
+    """The sensitivity cases run for a case: every name in ``sensitivity.cases`` except the case's
+    ``sensitivity.skip`` (its settings.yaml: cases that cannot change its result); none when disabled."""
+    if not config["sensitivity"]["enabled"]:
+        return []
+    names = [item["name"] for item in config["sensitivity"]["cases"]]
+    skip = list(config["sensitivity"]["skip"]["value"])
+    unknown = sorted(set(skip) - set(names))
+    if unknown:
+        raise InputError(Problem("config", None, "sensitivity.skip",
+                                 f"no sensitivity case named {', '.join(unknown)} (known: {', '.join(names)})"))
+    return [n for n in names if n not in skip]
+
+
+def case_sensitivity(sources: Mapping[str, Any], name: str, spec: str) -> list[str]:
+    """The sensitivity cases the workflow runs for case ``name`` (spec: embedded name or folder): its composed
+    config (package defaults < the case's settings.yaml < the user's layers), less ``sensitivity.skip``."""
+    from subnat.config import ConfigSources, case_layer, compose
+
+    folder = case_path(spec)
+    try:
+        composed = compose(ConfigSources.from_dict(sources), name, case_layer(folder))
+        return sensitivity_names(composed.config)
+    except InputError as exc:
+        from snakemake.exceptions import WorkflowError
+
+        raise WorkflowError(f"case '{spec}': " + "\n".join(str(p) for p in exc.problems)) from None
 
 
 def case_names(config: Mapping[str, Any]) -> dict[str, str]:

@@ -28,16 +28,19 @@ rule build_cases:
 
 
 # The cross-country table of every case in `cases` (issue 18 item 4; subnat.crosscountry): 2030
-# figures from each case's summary.csv and coverage.csv, and a bar figure. Not part of `all` yet.
+# figures from each case's summary.csv and coverage.csv beside the cited published figures
+# (data/hand/published_comparisons.csv), a bar figure and a markdown page; part of `all`.
 rule countries_table:
     conda:
         "../../environment.yml"
     input:
         summaries=expand("results/{case}/summary.csv", case=CASES),
         coverage=expand("results/{case}/coverage.csv", case=CASES),
+        published=project_path("src/subnat/data/hand/published_comparisons.csv"),
     output:
         table="results/global/countries.csv",
         figure="results/global/countries.png",
+        page="results/global/countries.md",
     log:
         "logs/countries_table.log",
     params:

@@ -9,7 +9,8 @@ from pathlib import Path
 from subnat.aggregate.scenarios import scenario_names
 from subnat.harmonize.retrieve import load_registry
 from subnat.report.layout import TABLE_NAMES, figure_names
-from subnat.workflow import case_files, case_names, case_path, config_sources, coverage_files, resolve_config
+from subnat.workflow import (case_files, case_names, case_path, case_sensitivity, config_sources, coverage_files,
+                             resolve_config)
 
 _resolved = resolve_config(config)
 config.clear()
@@ -26,7 +27,8 @@ ACHIEVEMENT = [POSTERIOR, "results/achievement/diagnostics.csv"] if EXPECTED els
 REPORT_SCENARIOS = scenario_names(config)
 FIGURES = figure_names(REPORT_SCENARIOS, sensitivity=bool(SENSITIVITY), achievement_model=EXPECTED)
 HINDCAST = [c for c in config["hindcast"]["cases"]["value"] if c in CASES]  # cases with a hindcast rule
-BUILD_CASES = ["us2017", "us2023", "can2024"]  # the cases harmonize.smk builds from the raw sources
+# the cases harmonize.smk builds from the raw sources (harmonize.build.ALL_CASES)
+BUILD_CASES = ["us2017", "us2023", "can2024", "jpn2024", "deu2024", "mex2024", "bra2024"]
 
 
 def project_path(path):
@@ -78,8 +80,13 @@ def posterior_input(wildcards):
     return [POSTERIOR] if EXPECTED else []
 
 
+# The sensitivity cases of each case: all of SENSITIVITY less the case's `sensitivity.skip` (its settings.yaml).
+CASE_SENSITIVITY = {name: case_sensitivity(CONFIG_SOURCES, name, spec) for name, spec in CASES.items()} if SENSITIVITY else {}
+
+
 def sensitivity_parts(wildcards):
-    return expand("results/{case}/sensitivity/{name}.csv", case=wildcards.case, name=SENSITIVITY)
+    return expand("results/{case}/sensitivity/{name}.csv", case=wildcards.case,
+                  name=CASE_SENSITIVITY.get(wildcards.case, []))
 
 
 # The report rules (report.smk), one function per artefact. Each step reads its case through

@@ -11,4 +11,5 @@ if TYPE_CHECKING:
 cases = {name: (s, c, y) for name, s, c, y in zip(snakemake.params.cases, snakemake.input.summaries,
                                                   snakemake.input.coverage, snakemake.params.case_yamls,
                                                   strict=True)}
-run_logged(snakemake.log[0], write, cases, snakemake.output.table, snakemake.output.figure)
+run_logged(snakemake.log[0], write, cases, snakemake.output.table, snakemake.output.figure,
+           snakemake.output.page, snakemake.input.published)

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from subnat.harmonize import canada, companies, national_csv, observed, refdata
+from subnat.harmonize import canada, companies, country, national_csv, observed, refdata
 from subnat.harmonize.coverage import coverage
 from subnat.harmonize.dedupe import dedupe
 from subnat.harmonize.ids import Resolver
@@ -179,8 +179,9 @@ CASES: dict[str, CaseSpec] = {
 }
 
 
-#: Every case the builder knows (the US ones above and the Canadian ones of harmonize/canada.py).
-ALL_CASES = sorted([*CASES, *canada.CASES])
+#: Every case the builder knows (the US ones above, the Canadian ones of harmonize/canada.py and the
+#: country-builder ones of harmonize/country.py).
+ALL_CASES = sorted([*CASES, *canada.CASES, *country.EMBEDDED])
 
 
 @dataclass
@@ -194,6 +195,7 @@ class BuiltCase:
     coverage: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
     company_matches: pd.DataFrame | None = None  # GHGRP match report (company_match_report.csv)
+    readme: str = ""
 
 
 def _hand_state_targets() -> pd.DataFrame:
@@ -344,6 +346,9 @@ def _build_case(name: str, reference_dir: str | Path, duplicates: str,
     if name in canada.CASES:
         b = canada.build(canada.CASES[name], Path(reference_dir), duplicates)
         return BuiltCase(name, b.tables, b.case_yaml, b.exclusions, b.coverage, b.settings)
+    if name in country.EMBEDDED:
+        k = country.build_embedded(name, Path(reference_dir), duplicates)
+        return BuiltCase(name, k.tables, k.case_yaml, k.exclusions, k.coverage, k.settings, readme=k.readme)
     if name not in CASES:
         raise KeyError(f"unknown case {name!r}; known: {', '.join(ALL_CASES)}")
     spec, ref = CASES[name], Path(reference_dir)
@@ -659,4 +664,6 @@ def write_case(built: BuiltCase, out_dir: str | Path) -> Path:
             + yaml.safe_dump(built.settings, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
     elif settings.exists():
         settings.unlink()
+    if built.readme:
+        (out / "README.md").write_text(built.readme, encoding="utf-8")
     return out

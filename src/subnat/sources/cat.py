@@ -25,7 +25,8 @@ from subnat.errors import InputError, Problem
 ECONOMY_WIDE = "Economy-wide, excluding LULUCF"
 CURRENT_POLICY = ("Current Policy, Min", "Current Policy, Max")
 NOTICE = ("Copyright © Climate Action Tracker by NewClimate Institute and Climate Analytics, all rights "
-          "reserved; reproduced with credit, unmodified data used as input")
+          "reserved; CAT's data read as input and rescaled to the national inventory at its last history "
+          "year: derived values, not CAT's published figures")
 _GWP = re.compile(r"GWP-(AR\d)")
 
 
