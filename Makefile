@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: run test test-fast lint docs bench bench-scaling clean help constraints
 
 help:
-	@echo "make run        run the default workflow (both US cases) offline, then results/report.html"
+	@echo "make run        run the default workflow (the seven embedded country cases) offline, then results/report.html"
 	@echo "make test       full test suite incl. the end-to-end Snakemake run"
 	@echo "make test-fast  tests not marked slow"
 	@echo "make lint       ruff + snakemake --lint"
