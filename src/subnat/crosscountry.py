@@ -72,7 +72,11 @@ def _need(df: pd.DataFrame, path: Path, columns: list[str]) -> None:
 
 
 def case_row(name: str, summary: Path, cov: Path, case_yaml: Path | None, year: int) -> dict:
-    """The table row of one case; InputError when the year or a scenario is missing."""
+    """The table row of one case; InputError when the year or its no_nsa row is missing.
+
+    A scenario the case's config did not enable (e.g. ``expected`` without an achievement model)
+    leaves its columns empty and is named in ``source``, rather than failing the whole table.
+    """
     s = pd.read_csv(summary)
     _need(s, summary, ["scenario", "year", "emissions_mt_p50", "net_reduction_mt_p50", "ndc_gap_share_p50"])
     c = pd.read_csv(cov)
@@ -81,23 +85,26 @@ def case_row(name: str, summary: Path, cov: Path, case_yaml: Path | None, year: 
     meta = yaml.safe_load(case_yaml.read_text(encoding="utf-8")) if case_yaml and case_yaml.exists() else {}
     row["country"] = (meta or {}).get("country")
     at = s[s["year"] == year].set_index("scenario")
-    for sc in SCENARIOS:
-        if sc not in at.index:
-            raise InputError(Problem(str(summary), None, "scenario", f"no '{sc}' row in {year}"))
+    if "no_nsa" not in at.index:
+        raise InputError(Problem(str(summary), None, "scenario", f"no 'no_nsa' row in {year}"))
+    missing = [sc for sc in SCENARIOS[1:] if sc not in at.index]
     for q in QUANTILES:
         row[f"cps_mt_{q}"] = at.loc["no_nsa", f"emissions_mt_{q}"]
         for sc in SCENARIOS[1:]:
-            row[f"{sc}_mt_{q}"] = at.loc[sc, f"emissions_mt_{q}"]
-            row[f"{sc}_reduction_mt_{q}"] = at.loc[sc, f"net_reduction_mt_{q}"]
-            row[f"{sc}_ndc_gap_share_{q}"] = at.loc[sc, f"ndc_gap_share_{q}"]
+            ok = sc in at.index
+            row[f"{sc}_mt_{q}"] = at.loc[sc, f"emissions_mt_{q}"] if ok else float("nan")
+            row[f"{sc}_reduction_mt_{q}"] = at.loc[sc, f"net_reduction_mt_{q}"] if ok else float("nan")
+            row[f"{sc}_ndc_gap_share_{q}"] = at.loc[sc, f"ndc_gap_share_{q}"] if ok else float("nan")
     by = c.set_index("actor_type")
     row["coverage_share_net"] = float(by.loc["total", "share_of_national_net"]) if "total" in by.index else None
     for k in KINDS:
         row[f"{k}_actors"] = int(by.loc[k, "actors"]) if k in by.index else 0
         row[f"{k}_commitments"] = int(by.loc[k, "commitments"]) if k in by.index else 0
-    row["n_commitments"] = int(at.loc["full_implementation", "n_commitments"]) if "n_commitments" in at else None
+    row["n_commitments"] = (int(at.loc["full_implementation", "n_commitments"])
+                            if "n_commitments" in at and "full_implementation" in at.index else None)
     row["status"] = "too_thin" if sum(row[f"{k}_commitments"] for k in KINDS) == 0 else "ok"
-    row["source"] = f"{summary} ({year} rows); {cov} (total and per-type rows)"
+    row["source"] = f"{summary} ({year} rows); {cov} (total and per-type rows)" + (
+        f"; scenarios not run: {', '.join(missing)}" if missing else "")
     return row
 
 

@@ -44,11 +44,20 @@ def test_one_row_per_case_from_its_own_tables(tmp_path):
     assert pd.read_csv(tmp_path / "g" / "countries.csv").shape == (2, len(crosscountry.COLUMNS))
 
 
-def test_missing_scenario_is_a_clear_error(tmp_path):
+def test_scenario_not_run_leaves_its_columns_empty_and_says_so(tmp_path, monkeypatch):
+    """A case run without the achievement model has no `expected` rows: its columns stay empty, the
+    source names it, and the table, page and figure are still written; a missing no_nsa is an error."""
     s, c, y = _case(tmp_path, "aaa", 20.0)
     t = pd.read_csv(s)
     t[t["scenario"] != "expected"].to_csv(s, index=False)
-    with pytest.raises(InputError, match="no 'expected' row in 2030"):
+    out = tmp_path / "g"
+    df = crosscountry.write({"aaa": (s, c, y)}, out / "countries.csv", out / "countries.png", out / "countries.md")
+    row = df.iloc[0]
+    assert pd.isna(row["expected_reduction_mt_p50"]) and row["full_implementation_mt_p50"] == 80.0
+    assert "scenarios not run: expected" in row["source"]
+    assert (out / "countries.png").exists() and "| aaa |" in (out / "countries.md").read_text()
+    t[t["scenario"] != "no_nsa"].to_csv(s, index=False)
+    with pytest.raises(InputError, match="no 'no_nsa' row in 2030"):
         crosscountry.table({"aaa": (s, c, y)})
 
 
