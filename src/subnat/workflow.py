@@ -55,11 +55,20 @@ def sensitivity_names(config: Mapping[str, Any]) -> list[str]:
         return []
     names = [item["name"] for item in config["sensitivity"]["cases"]]
     skip = list(config["sensitivity"]["skip"]["value"])
-    unknown = sorted(set(skip) - set(names))
+    # A case's settings.yaml names package sensitivity cases; a user list without them is fine,
+    # a name that is neither configured nor a package case is a typo.
+    unknown = sorted(set(skip) - set(names) - set(package_sensitivity_names()))
     if unknown:
         raise InputError(Problem("config", None, "sensitivity.skip",
                                  f"no sensitivity case named {', '.join(unknown)} (known: {', '.join(names)})"))
     return [n for n in names if n not in skip]
+
+
+def package_sensitivity_names() -> list[str]:
+    """The sensitivity cases of the package defaults (config/config.yaml)."""
+    from subnat.config import package_defaults, resolve
+
+    return [item["name"] for item in resolve(package_defaults().data)["sensitivity"]["cases"]]
 
 
 def case_sensitivity(sources: Mapping[str, Any], name: str, spec: str) -> list[str]:

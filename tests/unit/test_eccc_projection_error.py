@@ -4,6 +4,7 @@ known growth errors in, the same errors and a sensible fit out."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from subnat.uncertainty import eccc_projection_error as m
@@ -37,6 +38,13 @@ def write_edition(folder, edition: int, growth: float) -> None:
     (folder / f"eccc_detailed_ghg_projections_{edition}.csv").write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
 
 
+def us_errors(scale: float) -> pd.DataFrame:
+    """US-like errors of two vintages, alternating +- scale*h (a wider curve than the Canadian one)."""
+    rows = [{"vintage": v, "t0": 2010, "horizon": h, "year": 2010 + h, "error": sign * scale * h}
+            for v, sign in (("US a", 1.0), ("US b", -1.0)) for h in range(1, 9)]
+    return pd.DataFrame(rows)
+
+
 @pytest.fixture
 def reference(tmp_path):
     folder = tmp_path / m.FOLDER
@@ -47,7 +55,7 @@ def reference(tmp_path):
 
 
 def test_errors_are_the_growth_gaps(reference):
-    tables = m.calibrate(reference)
+    tables = m.calibrate(reference, us_errors(0.02))
     e = tables["can_projection_error.csv"]
     assert set(e["vintage"]) == {f"ECCC {y}" for y in range(2018, 2024)}
     assert set(e["t0"]) == set(range(2016, 2022))  # last NIR year, read from the data
@@ -58,10 +66,25 @@ def test_errors_are_the_growth_gaps(reference):
 
 
 def test_fit_and_leave_one_edition_out(reference):
-    tables = m.calibrate(reference)
+    tables = m.calibrate(reference, us_errors(0.02))
     fit = tables["can_projection_error_fit.csv"]
     assert (fit["sd"].diff().dropna() >= 0).all() and fit.loc[fit["horizon"] == 1, "n_vintages"].item() == 6
     lovo = tables["can_projection_error_lovo.csv"]
     assert set(lovo["centre"]) == {"zero", "bias"}
     assert lovo["coverage"].between(0, 1).all()
     assert fit["source"].str.contains("ECCC 2018-2023").all()
+
+
+def test_pooled_fit_and_crosscheck(reference):
+    """can2024 draws the pooled Canada + US fit; the cross-check says how each curve covers each
+    country's errors (the wide US errors are outside the narrow Canadian curve)."""
+    tables = m.calibrate(reference, us_errors(0.05))
+    own, pooled = tables["can_projection_error_fit.csv"], tables["can_us_pooled_projection_error_fit.csv"]
+    assert (pooled["sd"] >= own["sd"]).all() and pooled["sd"].iloc[-1] > own["sd"].iloc[-1]
+    lovo = tables["can_us_pooled_projection_error_lovo.csv"]
+    assert {"US a", "US b", "ECCC 2018"} <= set(lovo["vintage"])
+    checks = tables["can_projection_error_crosscheck.csv"].set_index(["curve", "errors_of"])
+    assert set(checks.index) == {(c, e) for c in ("CAN", "USA", "CAN+USA") for e in ("CAN", "USA")}
+    assert checks.loc[("CAN", "USA"), "coverage"] < checks.loc[("USA", "USA"), "coverage"]
+    assert not checks.loc[("CAN", "USA"), "in_sample"] and checks.loc[("CAN+USA", "CAN"), "in_sample"]
+    assert checks["coverage"].between(0, 1).all()

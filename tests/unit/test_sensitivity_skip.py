@@ -34,6 +34,18 @@ def test_unknown_skip_name_is_a_clear_error():
         sensitivity_names(config)
 
 
+def test_skip_of_a_package_case_the_user_list_lacks_is_ignored():
+    """A case's settings.yaml skips package cases; a user's own sensitivity list need not have them
+    (the Slurm global run's test config has two cases)."""
+    config = _defaults()
+    config["sensitivity"]["cases"] = [c for c in config["sensitivity"]["cases"] if c["name"] == "cps_low"]
+    config["sensitivity"]["skip"]["value"] = ["o6_off", "land_sink_low"]
+    assert sensitivity_names(config) == ["cps_low"]
+    sources = sources_from([], base=package_defaults()).with_flags(
+        {"sensitivity": {"cases": config["sensitivity"]["cases"]}}, "test flags").to_dict()
+    assert case_sensitivity(sources, "jpn2024", "jpn2024") == ["cps_low"]
+
+
 def test_country_cases_skip_only_the_cases_equal_to_their_default():
     sources = sources_from([], base=package_defaults()).to_dict()
     every = sensitivity_names(_defaults())

@@ -19,8 +19,9 @@ COMPANY_FACTOR = 2.0
 
 def tables(reference_data: Path) -> dict[str, pd.DataFrame]:
     """Every derived table, by file name."""
-    return (projection_error.calibrate(reference_data) | reference_growth.calibrate(reference_data)
-            | eccc_projection_error.calibrate(reference_data))
+    us = projection_error.calibrate(reference_data)
+    return (us | reference_growth.calibrate(reference_data)
+            | eccc_projection_error.calibrate(reference_data, us["us_projection_error.csv"]))
 
 
 def write(reference_data: Path, out: Path) -> list[Path]:

@@ -110,14 +110,15 @@ def decompose(case: Any, settings: MethodSettings, scenarios: Sequence[str] = SC
 
 #: The calibration table of each country that has its own past projections (others: the US one,
 #: the documented default of uncertainty.projection_error_sd).
-LOVO_TABLES = {"CAN": "can_projection_error_lovo.csv"}
+LOVO_TABLES = {"CAN": "can_us_pooled_projection_error_lovo.csv"}
 
 
 def projection_error_coverage(case_name: str, country: str = "USA") -> pd.DataFrame:
     """projection_error.csv beside uncertainty.csv: the leave-one-vintage-out coverage of the 90 %
     interval of the calibrated national projection error (src/subnat/data/uncertainty/), whose sd the
     case draws when its national series has one member (uncertainty.projection_error); the country's
-    own calibration where one exists (Canada: the ECCC editions, set in can2024's settings.yaml)."""
+    own calibration where one exists (Canada: the ECCC editions pooled with the US vintages, set in
+    can2024's settings.yaml)."""
     from importlib.resources import files
 
     name = LOVO_TABLES.get(country, "us_projection_error_lovo.csv")

@@ -8,6 +8,11 @@ entered by hand) followed by its "<v> Reference Case"; the outturn is the histor
 latest edition in the reference data (NIR 2024, 2005-2022). Growth, not levels, is compared, so the
 inventory revisions between editions (up to ~29 Mt in 2005, incl. the move to AR5 GWPs in NIR 2024)
 largely cancel. The 2024 edition is the CPS of can2024 and has no outturn yet.
+
+The Canadian editions alone are few and short (21 errors, horizons 1-6, dominated by the 2020
+shock): their own fit covers only 0.74 of left-out errors. can2024 therefore draws the **pooled**
+fit of the Canadian and US vintages (each vintage weighted equally), whose leave-one-vintage-out
+coverage is checked the same way; `crosscheck` shows how each curve covers each country's errors.
 """
 
 from __future__ import annotations
@@ -53,8 +58,32 @@ def vintages(reference_data: Path) -> tuple[dict[str, pd.Series], list[Vintage],
     return series, spec, outturn
 
 
-def calibrate(reference_data: Path) -> dict[str, pd.DataFrame]:
-    """The Canadian tables (errors, fit by horizon, leave-one-edition-out coverage)."""
+def lovo_tables(e: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Leave-one-vintage-out coverage, zero- and bias-centred."""
+    return pd.concat([projection_error.lovo_coverage(e).assign(centre="zero"),
+                      projection_error.lovo_coverage(e, True).assign(centre="bias")],
+                     ignore_index=True).assign(source=f"leave-one-{what}-out refit of the same errors")
+
+
+def crosscheck(fits: dict[str, projection_error.Fit], evidence: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Share of each country's errors inside each curve's zero-centred 90 % interval (each vintage
+    weighted equally). A curve fitted on the errors it is checked on is in-sample (column `in_sample`)."""
+    rows = []
+    for curve, f in fits.items():
+        for country, e in evidence.items():
+            inside = (e["error"].abs() <= projection_error.Z90 * f.sd(e["horizon"].to_numpy(float))).to_numpy()
+            by_vintage = pd.Series(inside, index=e["vintage"].to_numpy()).groupby(level=0).mean()
+            rows.append({"curve": curve, "errors_of": country, "n_errors": len(e), "n_vintages": len(by_vintage),
+                         "coverage": float(by_vintage.mean()), "in_sample": country in curve.split("+"),
+                         "scale": f.scale, "exponent": f.exponent,
+                         "source": "subnat.uncertainty.eccc_projection_error.crosscheck: 0 +- 1.645 sd(h)"})
+    return pd.DataFrame(rows)
+
+
+def calibrate(reference_data: Path, us_errors: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The Canadian tables (errors, fit by horizon, leave-one-edition-out coverage), the pooled
+    Canada + US fit that can2024 draws, with its own coverage, and the cross-check of the curves.
+    `us_errors`: the US calibration's errors (default: computed from the same reference data)."""
     series, spec, outturn = vintages(reference_data)
     e = projection_error.errors(series, outturn, spec)
     t0 = {v.name: v.t0 for v in spec}
@@ -66,8 +95,18 @@ def calibrate(reference_data: Path) -> dict[str, pd.DataFrame]:
         scale=f.scale, exponent=f.exponent, drift=f.drift,
         source=f"fit of the ECCC 2018-2023 reference cases ({FOLDER}; subnat.uncertainty.eccc_projection_error): "
                "sd = scale*h^exponent, bias = drift*h")
-    lovo = pd.concat([projection_error.lovo_coverage(e).assign(centre="zero"),
-                      projection_error.lovo_coverage(e, True).assign(centre="bias")],
-                     ignore_index=True).assign(source="leave-one-edition-out refit of the same errors")
+    if us_errors is None:
+        us_errors = projection_error.calibrate(reference_data)["us_projection_error.csv"]
+    pooled = pd.concat([e, us_errors], ignore_index=True)
+    fp = projection_error.fit(pooled)
+    pooled_table = projection_error.horizon_table(pooled, fp).assign(
+        scale=fp.scale, exponent=fp.exponent, drift=fp.drift,
+        source=f"pooled fit of the ECCC 2018-2023 reference cases ({FOLDER}) and the US vintages "
+               f"({projection_error.FOLDER}), each vintage weighted equally: sd = scale*h^exponent, bias = drift*h")
+    checks = crosscheck({"CAN": f, "USA": projection_error.fit(us_errors), "CAN+USA": fp},
+                        {"CAN": e, "USA": us_errors})
     return {"can_projection_error.csv": e, "can_projection_error_fit.csv": table,
-            "can_projection_error_lovo.csv": lovo}
+            "can_projection_error_lovo.csv": lovo_tables(e, "edition"),
+            "can_us_pooled_projection_error_fit.csv": pooled_table,
+            "can_us_pooled_projection_error_lovo.csv": lovo_tables(pooled, "vintage"),
+            "can_projection_error_crosscheck.csv": checks}
