@@ -461,7 +461,8 @@ def settings(ref: Path) -> dict[str, Any]:
                       "2024 history and the US vintages 2006-2021 against the 2022 BR inventory, each vintage "
                       "weighted equally (src/subnat/data/uncertainty/can_us_pooled_projection_error*.csv, "
                       "can_projection_error*.csv; subnat.uncertainty.eccc_projection_error)",
-            "rationale": f"sd of the log growth error by horizon, pooled fit sd = {f['scale']:.4f}*h^{f['exponent']:.3f}; "
+            "rationale": f"sd of the log growth error by horizon, pooled fit sd = "
+                         f"{f['scale']:.4f}*h^{f['exponent']:.3f}; "
                          f"leave-one-vintage-out coverage of the 90 % interval {coverage(lovo):.2f} (Canadian "
                          f"editions left out: {canadian.min():.2f}-{canadian.max():.2f}). The Canadian editions alone "
                          f"(6 at h=1, 2 at h=5, none beyond 6) fit sd = {o['scale']:.4f}*h^{o['exponent']:.3f} but "
