@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +58,21 @@ def sensitivity_names(config: Mapping[str, Any]) -> list[str]:
     skip = list(config["sensitivity"]["skip"]["value"])
     # A case's settings.yaml names package sensitivity cases; a user list without them is fine,
     # a name that is neither configured nor a package case is a typo.
-    unknown = sorted(set(skip) - set(names) - set(package_sensitivity_names()))
+    unknown = sorted(set(skip) - set(names))
+    if unknown:  # only then read the package defaults (Snakemake parses this for every case)
+        unknown = sorted(set(unknown) - set(package_sensitivity_names()))
     if unknown:
         raise InputError(Problem("config", None, "sensitivity.skip",
                                  f"no sensitivity case named {', '.join(unknown)} (known: {', '.join(names)})"))
     return [n for n in names if n not in skip]
 
 
-def package_sensitivity_names() -> list[str]:
-    """The sensitivity cases of the package defaults (config/config.yaml)."""
-    from subnat.config import package_defaults, resolve
+@lru_cache(maxsize=1)
+def package_sensitivity_names() -> tuple[str, ...]:
+    """The sensitivity cases of the package defaults (config/config.yaml), read once."""
+    from subnat.config import package_defaults
 
-    return [item["name"] for item in resolve(package_defaults().data)["sensitivity"]["cases"]]
+    return tuple(item["name"] for item in resolve(package_defaults().data)["sensitivity"]["cases"])
 
 
 def case_sensitivity(sources: Mapping[str, Any], name: str, spec: str) -> list[str]:
