@@ -101,13 +101,12 @@ class GroupArrays(NamedTuple):
 
     weighted_reference: np.ndarray  # (M, T, G) w X
     scaled_gap: np.ndarray  # (M, T, G) k U: reference minus the part of the pathway that scales with the data
-    special: np.ndarray  # (J,) groups with unscaled levels or peaking caps, the only ones with the next two
-    unscaled_pathway: np.ndarray  # (M, T, J) k PB
-    cap_gap: np.ndarray  # (M, T, J) k V: reference minus the peaking cap, -inf without one
+    special: np.ndarray  # (J,) groups with unscaled levels or peaking caps
+    unscaled_pathway: np.ndarray  # (M, T, G) k PB, 0 outside `special`; (0, 0, 0) when J = 0
+    cap_gap: np.ndarray  # (M, T, G) k V: reference minus the peaking cap, -inf without one; (0, 0, 0) when J = 0
     governing_row: np.ndarray  # (T, G) commitments row governing each year (int32)
     coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
-    path_coverage: np.ndarray  # (T, G) coverage of the governing row where a pathway applies, else 0
-    follows_index: np.ndarray  # (G,) 1.0 where the reference follows the national index, 0.0 for own references
+    row_coverage: np.ndarray  # (T, G) coverage of the governing row (kX = w X x it)
     path_start: np.ndarray  # (G,) first year index where a target's pathway applies (before: the pathway is
     #                         the reference and moves with it), n_years if never
     anchor: np.ndarray  # (G,) w x the reference's anchor level (latest inventory): avoided growth is above it
@@ -136,6 +135,7 @@ class CompanyOverlap(NamedTuple):
     row_start: np.ndarray  # (K + 1,)
     jurisdiction: np.ndarray  # (L,) unit
     share: np.ndarray  # (L,)
+    company: np.ndarray  # (L,) company of each location (row of the CSR matrix)
     located_share: np.ndarray  # (K,) phi: share located in jurisdictions with targets
     located: np.ndarray  # (K,) bool: has rows in company_locations.csv (else the national proxy)
     max_ambition: bool  # a company counts only its rate above its jurisdictions'
@@ -184,9 +184,10 @@ class DrawValues(NamedTuple):
     unit_rate: np.ndarray  # (U,) delivered rate
     unit_net: np.ndarray  # (U,) net impact
     effective_rate: np.ndarray  # (n_jurisdictions,) own rate or the highest of the containers'
-    ratio: np.ndarray  # (G,) perturbed over unperturbed reference (projection and growth error)
     inverse_anchor: np.ndarray  # (G,) 1 / projection factor at the group's reference year, for the draw
+    #                             (NaN for own references, which do not follow the national index)
     group_fraction: np.ndarray  # (G,) the draw's delivered fraction of each group's first governing row
+    company_rate: np.ndarray  # (K,) sum over a company's locations of share x effective rate
 
 
 def build_structure(actors: pd.DataFrame, groups: pd.DataFrame, commitments: pd.DataFrame,
@@ -332,13 +333,12 @@ class Prepared:
             weighted_reference=_member_major(paths.X[order] * weight),
             scaled_gap=_member_major(paths.U[order] * kw),
             special=np.flatnonzero(special),
-            unscaled_pathway=_member_major(pb * kw[special]),
-            cap_gap=_member_major(np.where(np.isfinite(v), v * kw[special], -np.inf)),
+            unscaled_pathway=_member_major(_full(pb * kw[special], special, 0.0)),
+            cap_gap=_member_major(_full(np.where(np.isfinite(v), v * kw[special], -np.inf), special, -np.inf)),
             governing_row=np.ascontiguousarray(paths.gov[order].T, dtype=np.int32),  # int32: half the traffic
             coverage=coverage,
-            path_coverage=np.ascontiguousarray((coverage[paths.gov[order]] * on_path[order]).T)
-            if len(coverage) else np.zeros((self.n_years, self.n_groups)),
-            follows_index=(ref_index[order] >= 0).astype(float),
+            row_coverage=np.ascontiguousarray(coverage[paths.gov[order]].T) if len(coverage)
+            else np.zeros((self.n_years, self.n_groups)),
             path_start=_path_start(on_path[order]),
             anchor=paths.weight[order] * ref_level[order],
             ref_index=ref_index[order],
@@ -357,6 +357,7 @@ class Prepared:
         self.companies = CompanyOverlap(
             row_start=locations.indptr.astype(np.int64), jurisdiction=locations.indices.astype(np.int64),
             share=locations.data.astype(float),
+            company=np.repeat(np.arange(locations.shape[0], dtype=np.int64), np.diff(locations.indptr)),
             located_share=np.asarray(locations.sum(axis=1), dtype=float).reshape(-1),
             located=st.company_located, max_ambition=bool(rules.companies_max_ambition),
         )
@@ -409,6 +410,15 @@ class Prepared:
                            group_values=np.zeros((len(GROUP_VALUES), len(report), n_draws, self.n_groups)))
         _aggregate(self.groups, self.jurisdictions, self.companies, self.projection, chunk, out)
         return out
+
+
+def _full(values: np.ndarray, rows: np.ndarray, fill: float) -> np.ndarray:
+    """(J, ...) values of the groups `rows` (a mask) -> (G, ...) with `fill` elsewhere; (0, 0, 0) without any."""
+    if not rows.any():
+        return np.zeros((0, 0, 0))
+    out = np.full((len(rows), *values.shape[1:]), fill)
+    out[rows] = values
+    return out
 
 
 def _path_start(on_path: np.ndarray) -> np.ndarray:
@@ -464,8 +474,9 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
                    unit_reference=reference if one_group_each else np.empty(n_units),
                    unit_delivered=delivered if one_group_each else np.empty(n_units),
                    unit_rate=np.empty(n_units), unit_net=np.empty(n_units),
-                   effective_rate=np.empty(tree.n_jurisdictions), ratio=np.ones(n_groups),
-                   inverse_anchor=np.ones(n_groups), group_fraction=np.empty(n_groups))
+                   effective_rate=np.empty(tree.n_jurisdictions),
+                   inverse_anchor=np.ones(n_groups), group_fraction=np.empty(n_groups),
+                   company_rate=np.empty(len(companies.located)))
     in_projection = projection.in_national_projection
     subtract_flagged = projection.subtract
     totals, group_values = out.totals, out.group_values
@@ -475,7 +486,6 @@ def _aggregate(groups, jurisdictions, companies, projection, draws, out):  # pra
         _anchor_factors(groups, draws, s, v)
         _group_fractions(groups, draws, s, v)
         for t in range(n_years):
-            _ratios(groups, draws, t, s, v)
             _group_impacts(groups, draws, m, t, s, v)
             _unit_sums(tree.unit_of_group, v)
             covered, jur_net, gross_j = _jurisdictions(tree, v)
@@ -527,33 +537,10 @@ def _anchor_factors(groups, draws, s, v):
         return
     f, index, inverse = draws.projection[s], groups.ref_index, v.inverse_anchor
     for g in range(len(index)):
-        inverse[g] = 1.0 / f[index[g]] if index[g] >= 0 else 1.0
+        inverse[g] = 1.0 / f[index[g]] if index[g] >= 0 else np.nan
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _ratios(groups, draws, t, s, v):
-    """Perturbed over unperturbed reference per group: projection factor f(t) / f(ref_year) times the
-    reference-growth factor exp(sd(t) z). fastmath only here: the exp of `_exp` vectorises."""
-    ratio = v.ratio
-    has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
-    if not has_projection and not has_growth:
-        return
-    follows, inverse = groups.follows_index, v.inverse_anchor
-    f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
-    if has_growth:  # one pass: growth factor times the projection ratio (1 for own references, branch-free)
-        sd, z = draws.growth_sd[t], draws.growth_z[s]
-        if has_projection:
-            for g in range(len(ratio)):
-                ratio[g] = _exp(sd[g] * z[g]) * (1.0 + follows[g] * (f * inverse[g] - 1.0))
-        else:
-            for g in range(len(ratio)):
-                ratio[g] = _exp(sd[g] * z[g])
-    else:
-        for g in range(len(ratio)):
-            ratio[g] = 1.0 + follows[g] * (f * inverse[g] - 1.0)
-
-
-@numba.njit(cache=True, nogil=True, inline="always", fastmath=True)
 def _exp(x):
     """exp(x) to about 2e-13 relative for |x| <= 40 (clamped beyond: a factor of e^40 is no error
     model) by scaling and squaring a Taylor polynomial: branch-free, so the loop vectorises
@@ -574,67 +561,70 @@ def _group_impacts(groups, draws, m, t, s, v):
     reference ratio (1 without projection or growth error), b the base-year factor (e when not drawn),
     c the scope-split factor on the weight (already in e and b).
     The pathway is anchored on data and targets and does not move with R, except before a pathway
-    applies, where the pathway is the reference (kX = w X x coverage)."""
-    xw, ku = groups.weighted_reference[m, t], groups.scaled_gap[m, t]
-    kpb, kv = groups.unscaled_pathway[m, t], groups.cap_gap[m, t]
-    gov, e, fraction = groups.governing_row[t], draws.data_factor[s], draws.delivered_fraction[s]
-    reference, potential, delivered, ratio = v.reference, v.potential, v.delivered, v.ratio
-    coverage, path_start, group_fraction = groups.coverage, groups.path_start, v.group_fraction
-    has_base, has_weight = draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0
-    if draws.projection.shape[1] > 0 or draws.growth_z.shape[1] > 0:  # one pass, then the special groups
-        kc = groups.path_coverage[t]
-        by_row, constant = len(fraction) > 0, draws.constant_fraction
-        if has_base:
-            b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
-            for g in range(len(xw)):
-                r = ratio[g]
-                reference[g] = e[g] * (r * xw[g])
-                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])) + (e[g] - b[g]) * kpa[g], 0.0)
-                potential[g] = p
-                delivered[g] = p * group_fraction[g]
-        else:
-            for g in range(len(xw)):
-                r = ratio[g]
-                reference[g] = e[g] * (r * xw[g])
-                p = max(e[g] * (ku[g] + (r - 1.0) * (xw[g] * kc[g])), 0.0)
-                potential[g] = p
-                delivered[g] = p * group_fraction[g]
-        if by_row:  # groups whose governing row changes over the years
-            for g in groups.varying_row:
-                delivered[g] = potential[g] * fraction[gov[g]]
-        for j, g in enumerate(groups.special):
-            kx = xw[g] * coverage[gov[g]]
-            shift = (ratio[g] - 1.0) * kx if t >= path_start[g] else 0.0
-            base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
-            c = draws.weight_factor[s, g] if has_weight else 1.0
-            p = max(e[g] * (ku[g] + shift) + base_part - c * kpb[j], e[g] * (kv[j] + (ratio[g] - 1.0) * kx), 0.0)
-            potential[g] = p
-            delivered[g] = p * (fraction[gov[g]] if by_row else constant)
-        return
-    # one pass over every group, then the special groups again in full
-    by_row, constant = len(fraction) > 0, draws.constant_fraction
-    if has_base:
-        b, kpa = draws.base_factor[s], groups.base_pathway[m, t]
+    applies, where the pathway is the reference (kX = w X x coverage).
+
+    One branch-free pass over every group: groups without unscaled levels or caps have kPB = 0 and
+    kV = -inf, which leave max(0, ...) unchanged; without such groups in the case those terms are skipped."""
+    xw, ku, coverage = groups.weighted_reference[m, t], groups.scaled_gap[m, t], groups.row_coverage[t]
+    e, fraction, gov = draws.data_factor[s], draws.delivered_fraction[s], groups.governing_row[t]
+    reference, potential, delivered, group_fraction = v.reference, v.potential, v.delivered, v.group_fraction
+    has_base, has_weight, has_special = (draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0,
+                                         groups.unscaled_pathway.shape[2] > 0)
+    b = draws.base_factor[s] if has_base else e
+    kpa = groups.base_pathway[m, t] if has_base else ku
+    c = draws.weight_factor[s] if has_weight else e
+    kpb = groups.unscaled_pathway[m, t] if has_special else ku
+    kv = groups.cap_gap[m, t] if has_special else ku
+    has_projection, has_growth = draws.projection.shape[1] > 0, draws.growth_z.shape[1] > 0
+    if has_projection or has_growth:
+        # R = growth factor exp(sd(t) z) times the projection ratio f(t) / f(ref year) (1 for own references)
+        f = draws.projection[s, groups.first_index + t] if has_projection else 1.0
+        sd = draws.growth_sd[t] if has_growth else ku
+        z = draws.growth_z[s] if has_growth else ku
+        inverse, path_start = v.inverse_anchor, groups.path_start
         for g in range(len(xw)):
-            reference[g] = e[g] * xw[g]
-            p = max(e[g] * ku[g] + (e[g] - b[g]) * kpa[g], 0.0)
+            if has_growth:
+                r = _exp(sd[g] * z[g])
+                if has_projection:
+                    r = r * (1.0 + (f * inverse[g] - 1.0) if inverse[g] == inverse[g] else r)
+            else:
+                r = 1.0 + (f * inverse[g] - 1.0) if inverse[g] == inverse[g] else 1.0
+            step = r - 1.0
+            reference[g] = e[g] * (r * xw[g])
+            kc = coverage[g] if t >= path_start[g] else 0.0  # on a pathway the gap grows with R (before, none)
+            a = e[g] * (ku[g] + step * (xw[g] * kc))
+            if has_base:
+                a = a + (e[g] - b[g]) * kpa[g]
+            if has_special:
+                a = a - (c[g] if has_weight else 1.0) * kpb[g]
+                p = _max3(a, e[g] * (kv[g] + step * (xw[g] * coverage[g])))
+            else:
+                p = 0.0 if a < 0.0 else a
             potential[g] = p
             delivered[g] = p * group_fraction[g]
     else:
         for g in range(len(xw)):
             reference[g] = e[g] * xw[g]
-            p = max(e[g] * ku[g], 0.0)
+            a = e[g] * ku[g]
+            if has_base:
+                a = a + (e[g] - b[g]) * kpa[g]
+            if has_special:
+                a = a - (c[g] if has_weight else 1.0) * kpb[g]
+                p = _max3(a, e[g] * kv[g])
+            else:
+                p = 0.0 if a < 0.0 else a
             potential[g] = p
             delivered[g] = p * group_fraction[g]
-    if by_row:  # groups whose governing row changes over the years
+    if len(fraction) > 0:  # groups whose governing row changes over the years
         for g in groups.varying_row:
             delivered[g] = potential[g] * fraction[gov[g]]
-    for j, g in enumerate(groups.special):
-        c = draws.weight_factor[s, g] if has_weight else 1.0
-        base_part = (e[g] - draws.base_factor[s, g]) * groups.base_pathway[m, t, g] if has_base else 0.0
-        p = max(e[g] * ku[g] + base_part - c * kpb[j], e[g] * kv[j], 0.0)
-        potential[g] = p
-        delivered[g] = p * (fraction[gov[g]] if by_row else constant)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _max3(a, b):
+    """max(a, b, 0.0) as Python computes it (the first of equal values), written as selects: no branch."""
+    x = b if b > a else a
+    return 0.0 if x < 0.0 else x
 
 
 @numba.njit(cache=True, nogil=True)
@@ -656,70 +646,81 @@ def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s
 
 @numba.njit(cache=True, nogil=True)
 def _unit_sums(unit_of_group, v):
-    """Groups summed into their actors (units), and each unit's delivered rate."""
-    e_u, d_u, rate = v.unit_reference, v.unit_delivered, v.unit_rate
-    if len(e_u) != len(v.reference):  # else one group per unit (the usual case): the same arrays, no sums
+    """Groups summed into their actors (units) where an actor has several groups (else the unit
+    arrays are the group arrays: nothing to do)."""
+    e_u, d_u = v.unit_reference, v.unit_delivered
+    if len(e_u) != len(v.reference):
         e_u[:] = 0.0
         d_u[:] = 0.0
         for g in range(len(v.reference)):
             e_u[unit_of_group[g]] += v.reference[g]
             d_u[unit_of_group[g]] += v.delivered[g]
-    for u in range(len(e_u)):
-        rate[u] = d_u[u] / e_u[u] if e_u[u] > 0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True)
 def _jurisdictions(tree, v):
     """§7 O2: a nested jurisdiction counts only the part of its rate above its containers' effective
-    rate. Units are ordered parents first, so one pass finds every effective rate."""
+    rate. Units are ordered parents first, so one pass finds every delivered rate, effective rate,
+    net impact and the sums (in unit order)."""
     e_u, d_u, rate, eff, net_u = v.unit_reference, v.unit_delivered, v.unit_rate, v.effective_rate, v.unit_net
     parent_unit = tree.parent_unit
     covered = 0.0
-    for u in range(tree.n_top):
-        eff[u] = rate[u]
-        net_u[u] = d_u[u]
-        covered += e_u[u]
-    for u in range(tree.n_top, tree.n_jurisdictions):
-        above = eff[parent_unit[u]]
-        net_u[u] = e_u[u] * max(rate[u] - above, 0.0) if tree.nested_max_ambition else d_u[u]
-        eff[u] = max(rate[u], above)
     jur_net = 0.0
     gross = 0.0
-    for u in range(tree.n_jurisdictions):
-        jur_net += net_u[u]
-        gross += d_u[u]
+    for u in range(tree.n_top):
+        e, d = e_u[u], d_u[u]
+        r = d / e if e > 0 else 0.0
+        rate[u] = r
+        eff[u] = r
+        net_u[u] = d
+        covered += e
+        jur_net += d
+        gross += d
+    for u in range(tree.n_top, tree.n_jurisdictions):
+        e, d = e_u[u], d_u[u]
+        r = d / e if e > 0 else 0.0
+        rate[u] = r
+        above = eff[parent_unit[u]]
+        net = e * max(r - above, 0.0) if tree.nested_max_ambition else d
+        net_u[u] = net
+        eff[u] = max(r, above)
+        jur_net += net
+        gross += d
     return covered, jur_net, gross
 
 
 @numba.njit(cache=True, nogil=True)
 def _companies(first_company, locations, covered, jur_net, cps, v):
     """§7 O3: a company's emissions located in jurisdictions with targets count only the part of its
-    rate above theirs; without locations, the national coverage share and average rate stand in."""
+    rate above theirs; without locations, the national coverage share and average rate stand in.
+    The located rates are summed over the flat list of locations first (no branch per company)."""
     e_u, d_u, rate, eff, net_u = v.unit_reference, v.unit_delivered, v.unit_rate, v.effective_rate, v.unit_net
-    row_start, place, place_share = locations.row_start, locations.jurisdiction, locations.share
+    place, place_share, company, rho = locations.jurisdiction, locations.share, locations.company, v.company_rate
+    rho[:] = 0.0
+    for x in range(len(place)):
+        rho[company[x]] += place_share[x] * eff[place[x]]
     share = min(covered / cps, 1.0) if cps > 0 else 0.0
     proxy_rate = jur_net / covered if covered > 0 else 0.0
+    located, located_share, max_ambition = locations.located, locations.located_share, locations.max_ambition
     gross = 0.0
     net = 0.0
     company_covered = 0.0
     for u in range(first_company, len(e_u)):
         k = u - first_company
-        if locations.located[k]:
-            phi = locations.located_share[k]
-            rho_j = 0.0
-            for x in range(row_start[k], row_start[k + 1]):
-                rho_j += place_share[x] * eff[place[x]]
-            rho_j = rho_j / phi if phi > 0 else 0.0
+        e, d = e_u[u], d_u[u]
+        r = d / e if e > 0 else 0.0
+        rate[u] = r
+        if located[k]:
+            phi = located_share[k]
+            rho_j = rho[k] / phi if phi > 0 else 0.0
         else:
             phi = share
             rho_j = proxy_rate
-        if locations.max_ambition:
-            net_u[u] = d_u[u] * (1 - phi) + e_u[u] * phi * max(rate[u] - rho_j, 0.0)
-        else:
-            net_u[u] = d_u[u]
-        gross += d_u[u]
-        net += net_u[u]
-        company_covered += e_u[u] * (1 - phi)
+        n = d * (1 - phi) + e * phi * max(r - rho_j, 0.0) if max_ambition else d
+        net_u[u] = n
+        gross += d
+        net += n
+        company_covered += e * (1 - phi)
     return gross, net, company_covered
 
 
