@@ -3,8 +3,8 @@
 Draws are processed in chunks so memory stays bounded (about CHUNK_BYTES per draw-dependent
 array), two chunks at a time on two threads (the compiled kernel releases the GIL); overlaps are
 removed per draw, never on means. CHUNK_BYTES stays below glibc's largest mmap threshold (32 MB)
-so a freed chunk array is reused, not mapped and zeroed afresh: at 64 MB the kernel's page
-clearing took a tenth of a benchmark run. `subnat.testing.naive` is the loop version the tests compare with.
+so a freed chunk array is reused, not mapped and zeroed afresh (at 64 MB, zeroing fresh pages
+took about a tenth of a benchmark run). `subnat.testing.naive` is the loop version the tests compare with.
 
 Why a compiled kernel and not numpy: a numpy version materialises (groups x years x draws)
 arrays and passes over them a dozen times, so it is bound by memory traffic. The kernel keeps
@@ -134,7 +134,6 @@ class JurisdictionOverlap(NamedTuple):
 class CompanyOverlap(NamedTuple):
     """Method §7 O3: company scope-1 emissions by effective jurisdiction, rows of a CSR matrix."""
 
-    row_start: np.ndarray  # (K + 1,)
     jurisdiction: np.ndarray  # (L,) unit
     share: np.ndarray  # (L,)
     company: np.ndarray  # (L,) company of each location (row of the CSR matrix)
@@ -357,7 +356,7 @@ class Prepared:
             nested_max_ambition=bool(rules.nested_max_ambition),
         )
         self.companies = CompanyOverlap(
-            row_start=locations.indptr.astype(np.int64), jurisdiction=locations.indices.astype(np.int64),
+            jurisdiction=locations.indices.astype(np.int64),
             share=locations.data.astype(float),
             company=np.repeat(np.arange(locations.shape[0], dtype=np.int64), np.diff(locations.indptr)),
             located_share=np.asarray(locations.sum(axis=1), dtype=float).reshape(-1),
@@ -546,7 +545,9 @@ def _anchor_factors(groups, draws, s, v):
 def _exp(x):
     """exp(x) to about 2e-13 relative for |x| <= 40 (clamped beyond: a factor of e^40 is no error
     model) by scaling and squaring a Taylor polynomial: branch-free, so the loop vectorises
-    (numba's exp does not: 10 ns against 2-3 ns, the reference-growth factor takes G x T x S of them)."""
+    (numba's exp does not: 10 ns against 2-3 ns, the reference-growth factor takes G x T x S of them).
+    Not inlined by numba: LLVM inlines it with its fast-math flags, which stay off the caller's own
+    arithmetic (so the rest of `_group_impacts` rounds exactly as written)."""
     x = min(max(x, -40.0), 40.0)
     r = x * (1.0 / 1024.0)
     p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (
@@ -572,7 +573,7 @@ def _group_impacts(groups, draws, m, t, s, v):
     reference, potential, delivered, group_fraction = v.reference, v.potential, v.delivered, v.group_fraction
     has_base, has_weight, has_special = (draws.base_factor.shape[1] > 0, draws.weight_factor.shape[1] > 0,
                                          groups.unscaled_pathway.shape[2] > 0)
-    b = draws.base_factor[s] if has_base else e
+    b = draws.base_factor[s] if has_base else e  # (absent terms get a placeholder row, never read)
     kpa = groups.base_pathway[m, t] if has_base else ku
     c = draws.weight_factor[s] if has_weight else e
     kpb = groups.unscaled_pathway[m, t] if has_special else ku
