@@ -107,7 +107,6 @@ class GroupArrays(NamedTuple):
     unscaled_pathway: np.ndarray  # (M, T, G) k PB, 0 outside `special`; (0, 0, 0) when J = 0
     cap_gap: np.ndarray  # (M, T, G) k V: reference minus the peaking cap, -inf without one; (0, 0, 0) when J = 0
     governing_row: np.ndarray  # (T, G) commitments row governing each year (int32)
-    coverage: np.ndarray  # by commitments row: k X = w X x coverage of the governing row
     row_coverage: np.ndarray  # (T, G) coverage of the governing row (kX = w X x it)
     path_start: np.ndarray  # (G,) first year index where a target's pathway applies (before: the pathway is
     #                         the reference and moves with it), n_years if never
@@ -132,11 +131,12 @@ class JurisdictionOverlap(NamedTuple):
 
 
 class CompanyOverlap(NamedTuple):
-    """Method §7 O3: company scope-1 emissions by effective jurisdiction, rows of a CSR matrix."""
+    """Method §7 O3: company scope-1 emissions by effective jurisdiction, as a flat list of
+    locations (company, jurisdiction unit, share), ordered by company."""
 
     jurisdiction: np.ndarray  # (L,) unit
     share: np.ndarray  # (L,)
-    company: np.ndarray  # (L,) company of each location (row of the CSR matrix)
+    company: np.ndarray  # (L,) company of each location
     located_share: np.ndarray  # (K,) phi: share located in jurisdictions with targets
     located: np.ndarray  # (K,) bool: has rows in company_locations.csv (else the national proxy)
     max_ambition: bool  # a company counts only its rate above its jurisdictions'
@@ -337,7 +337,6 @@ class Prepared:
             unscaled_pathway=_member_major(_full(pb * kw[special], special, 0.0)),
             cap_gap=_member_major(_full(np.where(np.isfinite(v), v * kw[special], -np.inf), special, -np.inf)),
             governing_row=np.ascontiguousarray(paths.gov[order].T, dtype=np.int32),  # int32: half the traffic
-            coverage=coverage,
             row_coverage=np.ascontiguousarray(coverage[paths.gov[order]].T) if len(coverage)
             else np.zeros((self.n_years, self.n_groups)),
             path_start=_path_start(on_path[order]),
@@ -635,14 +634,13 @@ def _avoided(groups, draws, unit_of_group, in_projection, subtract_flagged, t, s
     """The part of the net reduction that avoids growth: per group the part of [pathway, reference]
     above the anchor level (latest inventory) e w L coverage, as a share of the potential, times the
     group's net impact (method §8 split); groups whose net the O6 rule removes do not count."""
-    e, gov, coverage = draws.data_factor[s], groups.governing_row[t], groups.coverage
+    e, coverage = draws.data_factor[s], groups.row_coverage[t]
     total = 0.0
     for g in range(len(v.potential)):
         p = v.potential[g]
         if p <= 0 or not (subtract_flagged or not in_projection[g]):
             continue
-        k = coverage[gov[g]]
-        above = min(p, max(0.0, k * (v.reference[g] - e[g] * groups.anchor[g])))
+        above = min(p, max(0.0, coverage[g] * (v.reference[g] - e[g] * groups.anchor[g])))
         total += above / p * _group_net(g, unit_of_group, v)
     return total
 
