@@ -94,7 +94,8 @@ def run_case(case: str | Path, out_dir: str | Path, config: ConfigSources | Mapp
         write_yaml(run.config, tmp / "config.resolved.yaml")
         write_yaml(provenance, tmp / "provenance.yaml")
         # the output checks before anything is kept: a failed check leaves no table that looks like a result
-        checks.require(checks.evaluate({name: tmp / f"{name}.csv" for name in CHECKED_TABLES}))
+        checks.require(checks.evaluate({**{name: tmp / f"{name}.csv" for name in CHECKED_TABLES},
+                                        "config": tmp / "config.resolved.yaml"}))
         if full is not None:
             _hindcast(a, run.config, tmp)
             sensitivity_sources = _sampled(config, draws, seed) if full.sensitivity else None

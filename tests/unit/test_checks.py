@@ -128,3 +128,27 @@ def test_within_tolerance_passes(tmp_path):
     frames["summary"].loc[0, "net_reduction_mt_p50"] = checks.TOLERANCE / 2
     frames["national"].loc[0, "emissions_mt_p05"] = -checks.TOLERANCE / 2
     assert run_checks(frames, tmp_path)["passed"] is True
+
+
+def _with_data_error(tmp_path, drawn: bool) -> str:
+    path = tmp_path / "config.resolved.yaml"
+    path.write_text(f"uncertainty:\n  actor_data_error: {{value: {str(drawn).lower()}, source: test}}\n",
+                    encoding="utf-8")
+    return str(path)
+
+
+def test_scenario_above_full_is_allowed_only_where_it_draws_data_error_full_does_not(tmp_path):
+    """full_implementation draws no actor-data error (interfaces.md §4): with it drawn, a fixed_x
+    median may exceed full's (a potential at zero is above zero in half the draws); a scenario below
+    zero still fails, and without data error the upper bound holds as before."""
+    frames = tables()
+    frames["summary"].loc[2, "net_reduction_mt_p50"] = 150.0  # fixed above full
+    for name, frame in frames.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    inputs = {name: str(tmp_path / f"{name}.csv") for name in frames}
+    assert checks.evaluate({**inputs, "config": _with_data_error(tmp_path, True)})["scenarios_ordered"]
+    assert not checks.evaluate({**inputs, "config": _with_data_error(tmp_path, False)})["scenarios_ordered"]
+    assert not checks.evaluate(inputs)["scenarios_ordered"]
+    frames["summary"].loc[2, "net_reduction_mt_p50"] = -1.0
+    frames["summary"].to_csv(tmp_path / "summary.csv", index=False)
+    assert not checks.evaluate({**inputs, "config": _with_data_error(tmp_path, True)})["scenarios_ordered"]

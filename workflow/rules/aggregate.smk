@@ -94,6 +94,7 @@ rule check_outputs:
         national="results/{case}/national.csv",
         overlaps="results/{case}/overlaps.csv",
         commitments="results/{case}/commitments.csv",
+        config="results/{case}/config.resolved.yaml",
     output:
         "results/{case}/checks.yaml",
     log:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from subnat.errors import ConsistencyError
 from subnat.outputs import write_atomic, write_yaml
@@ -19,8 +20,10 @@ TOLERANCE = 1e-6
 
 
 def evaluate(inputs: Mapping[str, str | Path]) -> dict[str, bool]:
-    """Every check on the case's tables (summary, national, overlaps, commitments CSVs): name -> passed."""
+    """Every check on the case's tables (summary, national, overlaps, commitments CSVs): name -> passed.
+    An optional `config` (the run's config.resolved.yaml) says whether actor-data error was drawn."""
     summary = pd.read_csv(inputs["summary"])
+    data_error = _draws_data_error(inputs["config"]) if "config" in inputs else False
     national = pd.read_csv(inputs["national"])
     overlaps = pd.read_csv(inputs["overlaps"])
     commitments = pd.read_csv(inputs["commitments"])
@@ -30,7 +33,7 @@ def evaluate(inputs: Mapping[str, str | Path]) -> dict[str, bool]:
         "quantiles_ordered": _ordered(national, "emissions_mt") and _ordered(summary, "pct_below_base"),
         "probabilities_in_unit_interval": bool(summary["prob_meets_ndc"].dropna().between(0, 1).all()),
         "no_nsa_has_zero_reduction": _no_nsa_zero(summary),
-        "scenarios_ordered": _scenarios_ordered(summary),
+        "scenarios_ordered": _scenarios_ordered(summary, bounded_by_full=not data_error),
         "commitments_sum_to_total": _commitments_sum(commitments, overlaps),
         "overlap_split_adds_up": _split_adds_up(overlaps),
     }
@@ -69,8 +72,13 @@ def _no_nsa_zero(summary: pd.DataFrame) -> bool:
     return bool((rows["net_reduction_mt_p50"].abs() <= TOLERANCE).all())
 
 
-def _scenarios_ordered(summary: pd.DataFrame) -> bool:
-    """Medians: no_nsa <= fixed_x / expected <= full_implementation reduction (method §6)."""
+def _scenarios_ordered(summary: pd.DataFrame, bounded_by_full: bool = True) -> bool:
+    """Medians: no_nsa <= fixed_x / expected <= full_implementation reduction (method §6).
+
+    The upper bound holds only where the scenarios share every draw. full_implementation draws no
+    actor-data error (interfaces.md §4) while fixed_x and expected do, so with that error on, a
+    potential that sits at zero (a target at today's level) is above zero in half their draws, and
+    their median can exceed full_implementation's: then only the lower bound is checked."""
     wide = summary.pivot(index="year", columns="scenario", values="net_reduction_mt_p50")
     if "full_implementation" not in wide:
         return True
@@ -78,9 +86,17 @@ def _scenarios_ordered(summary: pd.DataFrame) -> bool:
     for name in wide.columns:
         if name == "full_implementation":
             continue
-        if ((wide[name] < -TOLERANCE) | (wide[name] > top * (1 + 1e-9) + TOLERANCE)).any():
+        above = wide[name] > top * (1 + 1e-9) + TOLERANCE
+        if ((wide[name] < -TOLERANCE) | (above & bounded_by_full)).any():
             return False
     return True
+
+
+def _draws_data_error(config_path: str | Path) -> bool:
+    """uncertainty.actor_data_error of a resolved config (entries are {value, source} or plain)."""
+    config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
+    entry = config.get("uncertainty", {}).get("actor_data_error", False)
+    return bool(entry.get("value", False) if isinstance(entry, dict) else entry)
 
 
 def _commitments_sum(commitments: pd.DataFrame, overlaps: pd.DataFrame) -> bool:
