@@ -1,6 +1,7 @@
 """Property tests (hypothesis) of the invariants of method §5-§8, and the fast engine against the
 loop reference implementation. 100 examples each in the default run (hypothesis's default; each
-example runs the engine with every uncertainty source), SUBNAT_HYPOTHESIS_EXAMPLES=1000 for more."""
+example runs the engine with every uncertainty source), SUBNAT_HYPOTHESIS_EXAMPLES=1000 for more
+(derandomized: tests/conftest.py; SUBNAT_HYPOTHESIS_PROFILE=explore draws new examples)."""
 
 from __future__ import annotations
 
